@@ -1,0 +1,227 @@
+"""The ``aigov`` command line.
+
+Exit codes (for CI): 0 success; 1 the data has violations (or a source file does not parse);
+2 the command was used wrongly or something it needs is missing (no corpus, no Java).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .corpus import Corpus
+from .errors import SourceError
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+def _progress(quiet: bool):  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+
+    def say(message: str) -> None:
+        if not quiet:
+            print(f"[{time.perf_counter() - started:6.1f}s] {message}", file=sys.stderr, flush=True)
+
+    return say
+
+
+def _corpus(arg: str | None, required: bool) -> Corpus | None:
+    from .paths import default_corpus_dir
+
+    root = Path(arg) if arg else default_corpus_dir()
+    if root is None:
+        if required:
+            raise UsageError("corpus folder not found: pass --corpus DIR, set AIGOV_CORPUS, or use --skip-evidence")
+        return None
+    if not root.is_dir():
+        raise UsageError(f"corpus folder {root} does not exist")
+    return Corpus(root)
+
+
+def _print_violations(violations: Sequence[object]) -> None:
+    for v in violations:
+        print(v)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .dataset import build
+    from .export import serialize
+    from .stats import compute, render
+
+    corpus = _corpus(args.corpus, required=False)
+    say = _progress(args.quiet)
+    started = time.perf_counter()
+    result = build(corpus=corpus, progress=say)
+    elapsed = time.perf_counter() - started
+    _print_violations(result.violations)
+    if not result.quads:
+        print(f"build failed: {len(result.violations)} source error(s)", file=sys.stderr)
+        return EXIT_VIOLATIONS
+    if args.output:
+        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.output).write_bytes(serialize(result.quads, "nquads"))
+        say(f"wrote {args.output}")
+    stats = compute(result.quads)
+    print(render(stats) if args.verbose else f"{stats.quads} quads in {len(stats.graphs)} graphs; "
+          f"{stats.entities} entities; {sum(p.total_claims for p in stats.papers)} claims "
+          f"from {len(stats.papers)} paper(s)")
+    steps = ", ".join(f"{k} {v:.1f}s" for k, v in result.timings.items())
+    print(f"built in {elapsed:.1f}s ({steps})")
+    if corpus is None:
+        print("warning: evidence NOT checked: corpus folder not found (pass --corpus DIR)", file=sys.stderr)
+    if result.violations:
+        print(f"{len(result.violations)} violation(s)", file=sys.stderr)
+        return EXIT_VIOLATIONS
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .dataset import build
+
+    for path in args.paths:
+        if not Path(path).exists():
+            raise UsageError(f"{path}: no such file or folder")
+    corpus = None if args.skip_evidence else _corpus(args.corpus, required=True)
+    say = _progress(args.quiet)
+    result = build([Path(p) for p in args.paths], corpus=corpus, reasoning=not args.no_reason, progress=say)
+    _print_violations(result.violations)
+    if result.violations:
+        print(f"{len(result.violations)} violation(s)", file=sys.stderr)
+        return EXIT_VIOLATIONS
+    checked = "shapes" + ("" if args.no_reason else ", reasoner") + ("" if corpus is None else ", evidence")
+    print(f"valid: no violations ({checked})")
+    return EXIT_OK
+
+
+def _built_quads(args: argparse.Namespace) -> list:  # type: ignore[type-arg]
+    from .dataset import build
+
+    result = build(shapes=False, progress=_progress(args.quiet))
+    if not result.quads:
+        _print_violations(result.violations)
+        raise SourceError("<sources>", f"{len(result.violations)} source error(s); run `aigov validate` for details")
+    return result.quads
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .export import serialize
+
+    data = serialize(_built_quads(args), args.format)
+    if args.output:
+        Path(args.output).write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    return EXIT_OK
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from .stats import compute, render
+
+    print(render(compute(_built_quads(args))))
+    return EXIT_OK
+
+
+def cmd_anchor(args: argparse.Namespace) -> int:
+    from .anchor import anchor_file
+    from .compiler import Compiler
+    from .ontology import OntologyIndex
+    from .paths import data_dir
+
+    corpus = _corpus(args.corpus, required=True)
+    assert corpus is not None
+    compilation = Compiler(OntologyIndex.load(), require_offsets=False).compile([data_dir("instances") / "sources.yaml"])
+    papers = {k: (p.file, p.first_line, p.last_line) for k, p in compilation.papers.items()}
+    failed = 0
+    for path in args.paths:
+        try:
+            res = anchor_file(Path(path), corpus, papers)
+            print(f"{path}: {res.changed} passage(s) anchored, {res.unchanged} already exact")
+        except SourceError as exc:
+            print(exc)
+            failed += 1
+    return EXIT_VIOLATIONS if failed else EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from .app import create_app
+    from .store import OxigraphStore
+
+    say = _progress(args.quiet)
+    if args.dataset:
+        from .dataset import parse_rdf_file
+
+        quads = parse_rdf_file(Path(args.dataset))
+    else:
+        quads = _built_quads(args)
+    store = OxigraphStore(quads)
+    say(f"serving {len(store)} quads at http://{args.host}:{args.port}/sparql")
+    uvicorn.run(create_app(store), host=args.host, port=args.port, log_level="warning")
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="aigov", description="AIGov KG: build, validate, export and serve the knowledge graph of global AI governance.")
+    p.add_argument("--version", action="version", version=f"aigov {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, help_text: str, fn) -> argparse.ArgumentParser:  # type: ignore[no-untyped-def]
+        sp = sub.add_parser(name, help=help_text, description=help_text)
+        sp.set_defaults(fn=fn)
+        sp.add_argument("-q", "--quiet", action="store_true", help="no progress messages on stderr")
+        return sp
+
+    b = add("build", "Parse ontology and instances, reason (HermiT), validate (SHACL + evidence) and report counts.", cmd_build)
+    b.add_argument("--corpus", metavar="DIR", help="corpus folder for the evidence check (default: $AIGOV_CORPUS or ../shared/corpus)")
+    b.add_argument("-o", "--output", metavar="FILE", help="also write the dataset as N-Quads to FILE")
+    b.add_argument("-v", "--verbose", action="store_true", help="print the full statistics")
+
+    v = add("validate", "Run the SHACL shapes, the reasoner and the evidence check; print every violation; exit 1 on any.", cmd_validate)
+    v.add_argument("paths", nargs="*", metavar="PATH", help="instance files or folders (.yaml, .ttl, .trig, .nq, .nt, .jsonld) checked with the shipped data; default: the shipped instances")
+    v.add_argument("--corpus", metavar="DIR", help="corpus folder the evidence points into (default: $AIGOV_CORPUS or ../shared/corpus)")
+    v.add_argument("--skip-evidence", action="store_true", help="do not check quotes against the corpus")
+    v.add_argument("--no-reason", action="store_true", help="skip the HermiT consistency check (no Java needed)")
+
+    e = add("export", "Write the whole dataset: N-Quads or TriG (all named graphs), Turtle or JSON-LD (their union).", cmd_export)
+    e.add_argument("--format", required=True, choices=["nquads", "trig", "turtle", "jsonld"])
+    e.add_argument("-o", "--output", metavar="FILE", help="output file (default: standard output)")
+
+    add("stats", "Print counts per paper, per class and per property.", cmd_stats)
+
+    a = add("anchor", "Make passage quotes verbatim and fill in their character offsets (authoring aid).", cmd_anchor)
+    a.add_argument("paths", nargs="+", metavar="FILE", help="paper files (instances/papers/*.yaml)")
+    a.add_argument("--corpus", metavar="DIR", help="corpus folder (default: $AIGOV_CORPUS or ../shared/corpus)")
+
+    s = add("serve", "Serve the graph over SPARQL at http://HOST:PORT/sparql from an embedded store.", cmd_serve)
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--dataset", metavar="FILE", help="serve this N-Quads/TriG file instead of building")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.fn(args))
+    except UsageError as exc:
+        print(f"aigov {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except SourceError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_VIOLATIONS
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
