@@ -64,7 +64,7 @@ PAPER_FILE_KEYS = {"paper", "define", "passages"}
 FILE_KEYS = {"sha256"}
 PAPER_RECORD_KEYS = {
     "file", "lines", "title", "authors", "author_names", "journal", "year", "issue", "pages",
-    "doi", "online", "abstract_only",
+    "doi", "online", "abstract_only", "label_en",
 }
 BINDINGNESS = {"hard": "hard-law", "soft": "soft-law", "hard-law": "hard-law", "soft-law": "soft-law"}
 
@@ -268,6 +268,8 @@ class Compiler:
             for lang, text in self._lang_map(record.get("title"), record.loc, f"paper {key}: title"):
                 self._add(p, DCTERMS.title, Literal(text, lang=lang), g)
                 self._add(p, RDFS.label, Literal(text, lang=lang), g)
+            if "label_en" in record:
+                self._add(p, RDFS.label, Literal(str(record["label_en"]), lang="en"), g)
             for author in record.get("authors", Seq()) or Seq():
                 self._add(p, AIGOV.author, self._entity_ref(author, record.loc), g)
             if "author_names" in record:
