@@ -121,7 +121,11 @@ def canonical_quads(graph: Graph, name: URIRef) -> list[Quad]:
 
 
 def domain_properties(index: OntologyIndex) -> set[URIRef]:
-    return {p for p in index.object_properties if not str(p).startswith("http://www.w3.org/1999/02/22-rdf-syntax-ns#")}
+    """Object properties that state something about the world (not the claim and evidence machinery)."""
+    from .evidence import STRUCTURAL
+
+    return {p for p in index.object_properties
+            if p not in STRUCTURAL and not str(p).startswith("http://www.w3.org/1999/02/22-rdf-syntax-ns#")}
 
 
 def build(
@@ -171,7 +175,8 @@ def build(
             violations.append(Violation("<dataset>", "", "", f"the ontology and data are inconsistent: {result.explanation}", "reasoner"))
         for cls in result.unsatisfiable:
             violations.append(Violation("<ontology>", cls, "", "class is unsatisfiable", "reasoner"))
-        quads += [(s, p, o, INFERRED_GRAPH) for s, p, o in result.inferred]
+        asserted = {(s, p, o) for s, p, o, _ in quads}
+        quads += [(s, p, o, INFERRED_GRAPH) for s, p, o in result.inferred if (s, p, o) not in asserted]
         timed("reason")(started)
     instance_quads = [q for q in quads if q[3] != ONTOLOGY_GRAPH and q[3] != INFERRED_GRAPH]
     if shapes:
