@@ -1,0 +1,114 @@
+"""The shipped data passes the shapes and the evidence check; the evidence check can fail."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Literal, URIRef
+
+from aigovkg.corpus import Corpus
+from aigovkg.dataset import Build, build
+from aigovkg.evidence import check_evidence
+from aigovkg.namespaces import AIGOV, ENTITIES_GRAPH, OA, ONTOLOGY_GRAPH, INFERRED_GRAPH, ID, PAPER
+from aigovkg.stats import compute
+
+
+def instance_quads(built: Build) -> list:  # type: ignore[type-arg]
+    return [q for q in built.quads if q[3] not in (ONTOLOGY_GRAPH, INFERRED_GRAPH)]
+
+
+def test_shipped_data_has_no_violation(corpus_dir: Path) -> None:
+    result = build(corpus=Corpus(corpus_dir))
+    assert result.quads, "the shipped data does not compile"
+    assert result.violations == [], "\n".join(map(str, result.violations))
+
+
+def test_every_paper_has_a_record(sources: dict) -> None:  # type: ignore[type-arg]
+    papers = sources["papers"]
+    assert "lei-yu-2025" in papers
+    assert sum(1 for p in papers.values() if not p.get("abstract_only")) == 9
+
+
+def test_acf_paper_is_encoded_at_scale(built: Build) -> None:
+    """The issue's bar: well over 150 distinct entities, both coalitions, Table 1 complete."""
+    stats = compute(built.quads)
+    paper = next(p for p in stats.papers if p.key == "lei-yu-2025")
+    assert paper.entities_mentioned > 150
+    attributions = [q for q in built.quads if q[1] == AIGOV.holder and str(q[3]) == str(PAPER["lei-yu-2025"])]
+    holders = {str(q[2]) for q in attributions}
+    assert {str(ID["strong-regulation-coalition"]), str(ID["weak-regulation-coalition"])} <= holders
+
+
+def test_table_1_has_every_row_for_both_coalitions(built: Build) -> None:
+    dims = {s for s, p, o, g in built.quads if p == AIGOV.dimension}
+    by_belief_dim = {(s, o) for s, p, o, g in built.quads if p == AIGOV.dimension}
+    holders = {}
+    for s, p, o, g in built.quads:
+        if p == AIGOV.belief:
+            holders.setdefault(s, {})["belief"] = o
+        if p == AIGOV.holder:
+            holders.setdefault(s, {})["holder"] = o
+    table_rows = ["national-philosophy", "value-concept", "value-orientation", "main-value-demand",
+                  "interest-demand", "generative-ai", "data-and-compute", "global-rule-making"]
+    for row in table_rows:
+        dim = ID[f"dim-{row}"]
+        beliefs = {b for b, d in by_belief_dim if d == dim}
+        coalitions = {a["holder"] for a in holders.values() if a.get("belief") in beliefs}
+        assert {ID["strong-regulation-coalition"], ID["weak-regulation-coalition"]} <= coalitions, row
+    assert dims
+
+
+# -- the evidence check can fail -----------------------------------------------------------------
+
+def _mutate(quads: list, pred: URIRef, change) -> list:  # type: ignore[no-untyped-def, type-arg]
+    out, done = [], False
+    for s, p, o, g in quads:
+        if not done and p == pred:
+            out.append(change(s, p, o, g))
+            done = True
+        else:
+            out.append((s, p, o, g))
+    assert done
+    return out
+
+
+@pytest.fixture(scope="module")
+def corpus(corpus_dir: Path) -> Corpus:
+    return Corpus(corpus_dir)
+
+
+def test_evidence_clean_on_shipped_data(built: Build, corpus: Corpus) -> None:
+    assert check_evidence(instance_quads(built), corpus) == []
+
+
+def test_evidence_catches_a_changed_quote(built: Build, corpus: Corpus) -> None:
+    quads = _mutate(instance_quads(built), OA.exact, lambda s, p, o, g: (s, p, Literal(str(o) + "X"), g))
+    found = check_evidence(quads, corpus)
+    assert any("quote does not match" in v.message for v in found)
+
+
+def test_evidence_catches_shifted_offsets(built: Build, corpus: Corpus) -> None:
+    quads = _mutate(instance_quads(built), OA.start, lambda s, p, o, g: (s, p, Literal(int(o) + 1, datatype=o.datatype), g))
+    assert any("quote does not match" in v.message for v in check_evidence(quads, corpus))
+
+
+def test_evidence_catches_a_changed_file(built: Build, corpus: Corpus) -> None:
+    quads = _mutate(instance_quads(built), AIGOV.sha256, lambda s, p, o, g: (s, p, Literal("0" * 64), g))
+    assert any("the file changed" in v.message for v in check_evidence(quads, corpus))
+
+
+def test_evidence_catches_an_unbacked_triple(built: Build, corpus: Corpus) -> None:
+    extra = (ID["china"], AIGOV.opposes, ID["eu-ai-act"], PAPER["lei-yu-2025"])
+    found = check_evidence(instance_quads(built) + [extra], corpus)
+    assert [v.node for v in found] == [str(ID["china"])]
+    assert "has no claim with evidence" in found[0].message
+
+
+def test_evidence_catches_a_mention_that_does_not_name_the_entity(built: Build, corpus: Corpus) -> None:
+    # Relabel China: the quotes that mention it no longer contain any of its labels.
+    quads = [q for q in instance_quads(built)
+             if not (q[0] == ID["china"] and q[3] == ENTITIES_GRAPH and q[1] != URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"))]
+    quads.append((ID["china"], URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal("Cathay", lang="en"), ENTITIES_GRAPH))
+    found = check_evidence(quads, corpus)
+    assert found and all("no evidence quote of this mention" in v.message for v in found)
