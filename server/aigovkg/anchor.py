@@ -50,7 +50,7 @@ def anchor_file(path: Path, corpus: Corpus, papers: dict[str, tuple[str, int, in
         quote: Str = passage["q"]
         at = passage.get("at")
         current = int(at) if isinstance(at, Str) and at.isdigit() else None
-        if current is not None and text[current:current + len(quote)] == quote:
+        if current is not None and text[current : current + len(quote)] == quote:
             result.unchanged += 1
             continue
         spans = [(s, e) for s, e in paper_text.find_all(quote)]
@@ -58,7 +58,9 @@ def anchor_file(path: Path, corpus: Corpus, papers: dict[str, tuple[str, int, in
             raise SourceError(quote.loc, f"quote not found in lines {first}-{last} of {fname}: {quote[:40]!r}")
         if len(spans) > 1 and current is None:
             where = ", ".join(str(corpus.line_of(fname, s)) for s, _ in spans)
-            raise SourceError(quote.loc, f"quote occurs {len(spans)} times (lines {where}); lengthen it or add 'at:' near the one meant")
+            raise SourceError(
+                quote.loc, f"quote occurs {len(spans)} times (lines {where}); lengthen it or add 'at:' near the one meant"
+            )
         start, end = min(spans, key=lambda span: abs(span[0] - (current or 0)))
         exact = text[start:end]
         q_line = quote.loc.line - 1

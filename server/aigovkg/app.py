@@ -96,14 +96,18 @@ def execute(store: GraphStore, query: str, accept: str) -> Response:
         if isinstance(result, ox.QuerySolutions | ox.QueryBoolean):
             media = negotiate(accept, RESULT_FORMATS)
             if media is None:
-                return PlainTextResponse(f"not acceptable: {accept}; SELECT and ASK results are offered as "
-                                         f"{', '.join(RESULT_FORMATS)}\n", status_code=406)
+                return PlainTextResponse(
+                    f"not acceptable: {accept}; SELECT and ASK results are offered as {', '.join(RESULT_FORMATS)}\n",
+                    status_code=406,
+                )
             body = result.serialize(format=RESULT_FORMATS[media])
         else:
             media = negotiate(accept, GRAPH_FORMATS)
             if media is None:
-                return PlainTextResponse(f"not acceptable: {accept}; CONSTRUCT and DESCRIBE results are offered as "
-                                         f"{', '.join(GRAPH_FORMATS)}\n", status_code=406)
+                return PlainTextResponse(
+                    f"not acceptable: {accept}; CONSTRUCT and DESCRIBE results are offered as {', '.join(GRAPH_FORMATS)}\n",
+                    status_code=406,
+                )
             body = ox.serialize(result, format=GRAPH_FORMATS[media], prefixes=PREFIXES)
     except (OSError, ValueError, RuntimeError) as exc:  # evaluation errors surface while iterating
         return PlainTextResponse(f"query evaluation failed: {exc}\n", status_code=500)

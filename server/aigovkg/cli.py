@@ -15,6 +15,7 @@ from pathlib import Path
 from . import __version__
 from .corpus import Corpus
 from .errors import SourceError
+from .reasoner import ReasonerUnavailable
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE = 0, 1, 2
 
@@ -70,9 +71,13 @@ def cmd_build(args: argparse.Namespace) -> int:
         Path(args.output).write_bytes(serialize(result.quads, "nquads"))
         say(f"wrote {args.output}")
     stats = compute(result.quads)
-    print(render(stats) if args.verbose else f"{stats.quads} quads in {len(stats.graphs)} graphs; "
-          f"{stats.entities} entities; {sum(p.total_claims for p in stats.papers)} claims "
-          f"from {len(stats.papers)} paper(s)")
+    print(
+        render(stats)
+        if args.verbose
+        else f"{stats.quads} quads in {len(stats.graphs)} graphs; "
+        f"{stats.entities} entities; {sum(p.total_claims for p in stats.papers)} claims "
+        f"from {len(stats.papers)} paper(s)"
+    )
     steps = ", ".join(f"{k} {v:.1f}s" for k, v in result.timings.items())
     print(f"built in {elapsed:.1f}s ({steps})")
     if corpus is None:
@@ -171,7 +176,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="aigov", description="AIGov KG: build, validate, export and serve the knowledge graph of global AI governance.")
+    p = argparse.ArgumentParser(
+        prog="aigov", description="AIGov KG: build, validate, export and serve the knowledge graph of global AI governance."
+    )
     p.add_argument("--version", action="version", version=f"aigov {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -182,13 +189,27 @@ def parser() -> argparse.ArgumentParser:
         return sp
 
     b = add("build", "Parse ontology and instances, reason (HermiT), validate (SHACL + evidence) and report counts.", cmd_build)
-    b.add_argument("--corpus", metavar="DIR", help="corpus folder for the evidence check (default: $AIGOV_CORPUS or ../shared/corpus)")
+    b.add_argument(
+        "--corpus", metavar="DIR", help="corpus folder for the evidence check (default: $AIGOV_CORPUS or ../shared/corpus)"
+    )
     b.add_argument("-o", "--output", metavar="FILE", help="also write the dataset as N-Quads to FILE")
     b.add_argument("-v", "--verbose", action="store_true", help="print the full statistics")
 
-    v = add("validate", "Run the SHACL shapes, the reasoner and the evidence check; print every violation; exit 1 on any.", cmd_validate)
-    v.add_argument("paths", nargs="*", metavar="PATH", help="instance files or folders (.yaml, .ttl, .trig, .nq, .nt, .jsonld) checked with the shipped data; default: the shipped instances")
-    v.add_argument("--corpus", metavar="DIR", help="corpus folder the evidence points into (default: $AIGOV_CORPUS or ../shared/corpus)")
+    v = add(
+        "validate",
+        "Run the SHACL shapes, the reasoner and the evidence check; print every violation; exit 1 on any.",
+        cmd_validate,
+    )
+    v.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="instance files or folders (.yaml, .ttl, .trig, .nq, .nt, .jsonld) checked with the shipped data; "
+        "default: the shipped instances",
+    )
+    v.add_argument(
+        "--corpus", metavar="DIR", help="corpus folder the evidence points into (default: $AIGOV_CORPUS or ../shared/corpus)"
+    )
     v.add_argument("--skip-evidence", action="store_true", help="do not check quotes against the corpus")
     v.add_argument("--no-reason", action="store_true", help="skip the HermiT consistency check (no Java needed)")
 
@@ -219,6 +240,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SourceError as exc:
         print(exc, file=sys.stderr)
         return EXIT_VIOLATIONS
+    except ReasonerUnavailable as exc:
+        print(
+            f"aigov {args.command}: error: cannot reason: {exc} (install Java 17, or pass --no-reason to validate)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
 

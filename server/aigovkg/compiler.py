@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,8 +63,19 @@ PASSAGE_KEYS = {"q", "at", "mentions", "facts", "beliefs", "members", "basis"}
 PAPER_FILE_KEYS = {"paper", "define", "passages"}
 FILE_KEYS = {"sha256"}
 PAPER_RECORD_KEYS = {
-    "file", "lines", "title", "authors", "author_names", "journal", "year", "issue", "pages",
-    "doi", "online", "abstract_only", "label_en",
+    "file",
+    "lines",
+    "title",
+    "authors",
+    "author_names",
+    "journal",
+    "year",
+    "issue",
+    "pages",
+    "doi",
+    "online",
+    "abstract_only",
+    "label_en",
 }
 BINDINGNESS = {"hard": "hard-law", "soft": "soft-law", "hard-law": "hard-law", "soft-law": "soft-law"}
 
@@ -311,7 +322,9 @@ class Compiler:
                 concept = self.onto.concept(AIGOV.InstrumentType, str(spec["kind"]))
                 if concept is None:
                     known = ", ".join(sorted(self.onto.concepts_by_class.get(AIGOV.InstrumentType, {})))
-                    self._error(spec["kind"], spec.loc, f"entity {slug}: unknown instrument kind {spec['kind']!r} (known: {known})")
+                    self._error(
+                        spec["kind"], spec.loc, f"entity {slug}: unknown instrument kind {spec['kind']!r} (known: {known})"
+                    )
                 else:
                     self._add(node, AIGOV.instrumentType, concept, g)
             if "binding" in spec:
@@ -372,8 +385,13 @@ class Compiler:
         basis = str(passage.get("basis", "explicit"))
         paper = URIRef(paper_iri(key))
 
-        def record(kind: URIRef, body: list[tuple[URIRef, Term]], direct: tuple[Term, URIRef, Term] | None,
-                   qualifiers: Map | None, loc: Location) -> None:
+        def record(
+            kind: URIRef,
+            body: Sequence[tuple[URIRef, Term]],
+            direct: tuple[Term, URIRef, Term] | None,
+            qualifiers: Map | None,
+            loc: Location,
+        ) -> None:
             body = list(body)
             claim_basis = basis
             if qualifiers:
@@ -387,9 +405,9 @@ class Compiler:
             if concept is None:
                 raise SourceError(loc, f"basis must be 'explicit' or 'coded', not {claim_basis!r}")
             body.append((AIGOV.basis, concept))
-            digest = hashlib.sha1(
-                "|".join([str(kind)] + sorted(f"{p} {o.n3()}" for p, o in body)).encode("utf-8")
-            ).hexdigest()[:16]
+            digest = hashlib.sha1("|".join([str(kind)] + sorted(f"{p} {o.n3()}" for p, o in body)).encode("utf-8")).hexdigest()[
+                :16
+            ]
             iri = CLAIM[f"{key}/{digest}"]
             claim = claims.setdefault(iri, ClaimRecord(iri, kind, body, direct, loc=loc))
             self.result.origins.setdefault(str(iri), str(loc))
@@ -397,8 +415,13 @@ class Compiler:
 
         for slug in self._seq(passage.get("mentions"), passage.loc):
             target = self._entity_ref(slug, passage.loc)
-            record(AIGOV.StatementClaim, self._reified(paper, SCHEMA.mentions, target),
-                   (paper, SCHEMA.mentions, target), None, where(slug, passage.loc))
+            record(
+                AIGOV.StatementClaim,
+                self._reified(paper, SCHEMA.mentions, target),
+                (paper, SCHEMA.mentions, target),
+                None,
+                where(slug, passage.loc),
+            )
         for fact in self._seq(passage.get("facts"), passage.loc):
             items, qualifiers = self._split(fact, 3, 3, passage.loc, "fact [subject, predicate, object]")
             subject = self._entity_ref(items[0], passage.loc)
@@ -501,7 +524,9 @@ class Compiler:
                 raise SourceError(where(value, fallback), f"unknown paper {key!r}")
             return PAPER[key]
         if text not in self.result.entities:
-            raise SourceError(where(value, fallback), f"unknown entity {text!r} (define it in instances/entities/ or the paper's 'define:')")
+            raise SourceError(
+                where(value, fallback), f"unknown entity {text!r} (define it in instances/entities/ or the paper's 'define:')"
+            )
         return ID[text]
 
     def _property(self, value: Any, fallback: Location) -> URIRef:

@@ -25,8 +25,14 @@ from .reasoner import ReasonResult, reason
 from .report import Violation
 from .shacl import load_shapes, run_shapes, union_graph
 
-RDF_SUFFIXES = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
-                ".trig": ox.RdfFormat.TRIG, ".jsonld": ox.RdfFormat.JSON_LD, ".json": ox.RdfFormat.JSON_LD}
+RDF_SUFFIXES = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".json": ox.RdfFormat.JSON_LD,
+}
 CONTRIBUTION_GRAPH = "urn:aigov:contribution:"
 
 Progress = Callable[[str], None]
@@ -66,7 +72,9 @@ def select_sources(extra: Sequence[Path]) -> tuple[list[Path], list[Path]]:
             elif path.suffix in RDF_SUFFIXES:
                 rdf_files[path.resolve()] = path
             elif not given.is_dir():
-                raise SourceError(str(path), f"unknown file type {path.suffix!r} (expected .yaml, {', '.join(sorted(RDF_SUFFIXES))})")
+                raise SourceError(
+                    str(path), f"unknown file type {path.suffix!r} (expected .yaml, {', '.join(sorted(RDF_SUFFIXES))})"
+                )
     return sorted(yaml_files.values()), sorted(rdf_files.values())
 
 
@@ -107,7 +115,9 @@ def canonical_quads(graph: Graph, name: URIRef) -> list[Quad]:
         if node not in labels:
             if depth > 100:
                 raise ValueError("blank nodes form a cycle")
-            parts = sorted(f"{p.n3()} {label(o, depth + 1) if isinstance(o, BNode) else o.n3()}" for p, o in graph.predicate_objects(node))
+            parts = sorted(
+                f"{p.n3()} {label(o, depth + 1) if isinstance(o, BNode) else o.n3()}" for p, o in graph.predicate_objects(node)
+            )
             digest = hashlib.sha1("\n".join(parts).encode("utf-8")).hexdigest()[:16]
             seen[digest] = seen.get(digest, 0) + 1
             labels[node] = f"b{digest}" + (f"x{seen[digest]}" if seen[digest] > 1 else "")
@@ -124,8 +134,11 @@ def domain_properties(index: OntologyIndex) -> set[URIRef]:
     """Object properties that state something about the world (not the claim and evidence machinery)."""
     from .evidence import STRUCTURAL
 
-    return {p for p in index.object_properties
-            if p not in STRUCTURAL and not str(p).startswith("http://www.w3.org/1999/02/22-rdf-syntax-ns#")}
+    return {
+        p
+        for p in index.object_properties
+        if p not in STRUCTURAL and not str(p).startswith("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
+    }
 
 
 def build(
@@ -143,6 +156,7 @@ def build(
     def timed(step: str) -> Callable[[float], None]:
         def done(started: float) -> None:
             timings[step] = time.perf_counter() - started
+
         return done
 
     started = time.perf_counter()
@@ -161,8 +175,8 @@ def build(
             errors.append(exc)
     timed("compile")(started)
     if errors:
-        violations = [Violation(str(e.location), "", "", e.message, "parse") for e in errors]
-        return Build(ontology, compilation, [], sorted(violations), None, timings)
+        parse_errors = [Violation(str(e.location), "", "", e.message, "parse") for e in errors]
+        return Build(ontology, compilation, [], sorted(parse_errors), None, timings)
 
     quads = canonical_quads(ontology, ONTOLOGY_GRAPH) + compilation.quads + contributed
     violations: list[Violation] = []
@@ -172,7 +186,9 @@ def build(
         say("reasoning with HermiT")
         result = reason(ontology, quads, domain_properties(index))
         if not result.consistent:
-            violations.append(Violation("<dataset>", "", "", f"the ontology and data are inconsistent: {result.explanation}", "reasoner"))
+            violations.append(
+                Violation("<dataset>", "", "", f"the ontology and data are inconsistent: {result.explanation}", "reasoner")
+            )
         for cls in result.unsatisfiable:
             violations.append(Violation("<ontology>", cls, "", "class is unsatisfiable", "reasoner"))
         asserted = {(s, p, o) for s, p, o, _ in quads}

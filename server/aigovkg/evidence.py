@@ -27,9 +27,24 @@ from .report import Violation
 CLAIM_KINDS = {AIGOV.StatementClaim, AIGOV.BeliefAttribution, AIGOV.MembershipAttribution}
 # Properties that belong to the claim and evidence machinery of a paper graph, not to the world.
 STRUCTURAL = {
-    RDF.subject, RDF.predicate, RDF.object, AIGOV.statedIn, AIGOV.hasEvidence, AIGOV.basis,
-    AIGOV.holder, AIGOV.belief, AIGOV.stance, AIGOV.regarding, ORG.member, ORG.organization, ORG.role,
-    OA.hasSource, OA.hasSelector, OA.exact, OA.start, OA.end,
+    RDF.subject,
+    RDF.predicate,
+    RDF.object,
+    AIGOV.statedIn,
+    AIGOV.hasEvidence,
+    AIGOV.basis,
+    AIGOV.holder,
+    AIGOV.belief,
+    AIGOV.stance,
+    AIGOV.regarding,
+    ORG.member,
+    ORG.organization,
+    ORG.role,
+    OA.hasSource,
+    OA.hasSelector,
+    OA.exact,
+    OA.start,
+    OA.end,
 }
 
 
@@ -84,36 +99,44 @@ def check_evidence(quads: Iterable[Quad], corpus: Corpus, origins: dict[str, str
         f = index.value(paper, AIGOV.sourceFile)
         first, last = index.value(paper, AIGOV.lineStart), index.value(paper, AIGOV.lineEnd)
         if f in usable_files and isinstance(first, Literal) and isinstance(last, Literal):
-            start, end = corpus.span_of_lines(usable_files[f], int(first.toPython()), int(last.toPython()))
-            paper_spans[paper] = (f, start, end)
+            span_start, span_end = corpus.span_of_lines(usable_files[f], int(first.toPython()), int(last.toPython()))
+            paper_spans[paper] = (f, span_start, span_end)
 
     # Evidence spans: the quote is the text at the offsets.
     quotes: dict[object, str] = {}
     spans: dict[object, tuple[object, int, int]] = {}
     for ev in index.subjects_of_type(AIGOV.Evidence):
         source = index.value(ev, OA.hasSource)
-        exact = start = end = None
+        exact: object = None
+        start: object = None
+        end: object = None
         for sel in index.objects(ev, OA.hasSelector):
             exact = index.value(sel, OA.exact) if exact is None else exact
             start = index.value(sel, OA.start) if start is None else start
             end = index.value(sel, OA.end) if end is None else end
         if exact is None or start is None or end is None:
-            report(ev, OA.hasSelector, "evidence needs a TextQuoteSelector (oa:exact) and a TextPositionSelector (oa:start, oa:end)")
+            report(
+                ev, OA.hasSelector, "evidence needs a TextQuoteSelector (oa:exact) and a TextPositionSelector (oa:start, oa:end)"
+            )
             continue
         if source not in usable_files:
             if source not in {f for f in index.subjects_of_type(AIGOV.SourceFile)}:
                 report(ev, OA.hasSource, f"evidence points to <{source}>, which is not a registered source file")
             continue
         text = corpus.text(usable_files[source])
-        s, e = int(str(start)), int(str(end))
-        actual = text[s:e]
+        lo, hi = int(str(start)), int(str(end))
+        actual = text[lo:hi]
         if actual != str(exact):
-            line = corpus.line_of(usable_files[source], s)
-            report(ev, OA.exact, f"quote does not match {usable_files[source]} at {s}-{e} (line {line}): "
-                   f"the text there is {actual[:60]!r}, the quote is {str(exact)[:60]!r}")
+            line = corpus.line_of(usable_files[source], lo)
+            report(
+                ev,
+                OA.exact,
+                f"quote does not match {usable_files[source]} at {lo}-{hi} (line {line}): "
+                f"the text there is {actual[:60]!r}, the quote is {str(exact)[:60]!r}",
+            )
             continue
         quotes[ev] = str(exact)
-        spans[ev] = (source, s, e)
+        spans[ev] = (source, lo, hi)
 
     # Claims: in their paper's graph, with evidence inside the paper.
     backed: set[tuple[object, object, object, object]] = set()
@@ -130,9 +153,9 @@ def check_evidence(quads: Iterable[Quad], corpus: Corpus, origins: dict[str, str
                 report(claim, AIGOV.hasEvidence, "claim has no evidence")
             for ev in evidence:
                 if ev in spans and paper in paper_spans:
-                    source, s, e = spans[ev]
+                    source, lo, hi = spans[ev]
                     psource, ps, pe = paper_spans[paper]
-                    if source != psource or s < ps or e > pe:
+                    if source != psource or lo < ps or hi > pe:
                         report(claim, AIGOV.hasEvidence, f"evidence {ev} lies outside the lines of paper <{paper}>")
             if kind == AIGOV.StatementClaim:
                 s_, p_, o_ = (index.value(claim, RDF.subject), index.value(claim, RDF.predicate), index.value(claim, RDF.object))
@@ -156,12 +179,17 @@ def check_evidence(quads: Iterable[Quad], corpus: Corpus, origins: dict[str, str
     return sorted(found)
 
 
-def _check_mention(index: QuadIndex, claim: object, entity: object, evidence: list[object],
-                   quotes: dict[object, str], report: object) -> None:
+def _check_mention(
+    index: QuadIndex, claim: object, entity: object, evidence: list[object], quotes: dict[object, str], report: object
+) -> None:
     labels = [str(lbl) for lbl in index.objects(entity, RDFS.label) + index.objects(entity, SKOS.altLabel)]
     texts = [squash(quotes[ev]) for ev in evidence if ev in quotes]
     if not texts or not labels:
         return
     if not any(squash(label) and squash(label) in text for label in labels for text in texts):
-        report(claim, SCHEMA.mentions, f"no evidence quote of this mention contains a label of <{entity}> "  # type: ignore[operator]
-               f"({', '.join(labels)}); add the name as it appears in the text as an 'alt' label")
+        report(
+            claim,
+            SCHEMA.mentions,
+            f"no evidence quote of this mention contains a label of <{entity}> "  # type: ignore[operator]
+            f"({', '.join(labels)}); add the name as it appears in the text as an 'alt' label",
+        )

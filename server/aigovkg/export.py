@@ -25,7 +25,8 @@ def serialize(quads: Iterable[Quad], fmt: str) -> bytes:
     ordered = sort_quads(quads)
     if keeps_graphs:
         items: list[ox.Quad] | list[ox.Triple] = [
-            ox.Quad(to_ox(s), to_ox(p), to_ox(o), to_ox(g)) for s, p, o, g in ordered  # type: ignore[arg-type]
+            ox.Quad(to_ox(s), to_ox(p), to_ox(o), to_ox(g))  # type: ignore[arg-type]
+            for s, p, o, g in ordered
         ]
     else:
         seen: set[tuple[object, object, object]] = set()
@@ -36,4 +37,6 @@ def serialize(quads: Iterable[Quad], fmt: str) -> bytes:
                 triples.append(ox.Triple(to_ox(s), to_ox(p), to_ox(o)))  # type: ignore[arg-type]
         items = triples
     prefixes = None if rdf_format in (ox.RdfFormat.N_QUADS,) else PREFIXES
-    return ox.serialize(items, format=rdf_format, prefixes=prefixes)  # type: ignore[arg-type]
+    data = ox.serialize(items, format=rdf_format, prefixes=prefixes)  # type: ignore[arg-type]
+    assert data is not None  # no output file given: pyoxigraph returns the bytes
+    return data

@@ -61,8 +61,7 @@ class CannedQuery:
 
 def parse_query_file(path: Path) -> CannedQuery:
     text = path.read_text(encoding="utf-8")
-    header = "\n".join(line[3:] if line.startswith("#+ ") else line[2:]
-                       for line in text.splitlines() if line.startswith("#+"))
+    header = "\n".join(line[3:] if line.startswith("#+ ") else line[2:] for line in text.splitlines() if line.startswith("#+"))
     try:
         meta: dict[str, Any] = yaml.safe_load(header) or {}
     except yaml.YAMLError as exc:
@@ -75,8 +74,15 @@ def parse_query_file(path: Path) -> CannedQuery:
         for name, default in dict(entry).items():
             value = str(default)
             params.append(Parameter(str(name), "iri" if value.startswith(("http://", "https://")) else "literal", value))
-    return CannedQuery(path.stem, str(meta["summary"]), str(meta["description"]).strip(),
-                       tuple(str(t) for t in meta.get("tags") or ()), tuple(params), text, path)
+    return CannedQuery(
+        path.stem,
+        str(meta["summary"]),
+        str(meta["description"]).strip(),
+        tuple(str(t) for t in meta.get("tags") or ()),
+        tuple(params),
+        text,
+        path,
+    )
 
 
 def load_queries(folder: Path | None = None) -> dict[str, CannedQuery]:

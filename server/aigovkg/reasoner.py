@@ -29,8 +29,17 @@ log = logging.getLogger(__name__)
 
 # Datatypes HermiT accepts (OWL 2 datatype map, the ones this project uses).
 OWL2_DATATYPES = {
-    None, XSD.string, XSD.integer, XSD.nonNegativeInteger, XSD.positiveInteger, XSD.decimal,
-    XSD.boolean, XSD.dateTime, XSD.anyURI, RDF.langString, RDF.PlainLiteral,
+    None,
+    XSD.string,
+    XSD.integer,
+    XSD.nonNegativeInteger,
+    XSD.positiveInteger,
+    XSD.decimal,
+    XSD.boolean,
+    XSD.dateTime,
+    XSD.anyURI,
+    RDF.langString,
+    RDF.PlainLiteral,
 }
 
 
@@ -53,9 +62,9 @@ def reasoner_input(ontology: Graph, quads: Iterable[Quad], domain_properties: se
         if _owl2_ok(triple[2]):
             graph.add(triple)
     for s, p, o, g in quads:
-        if g == ENTITIES_GRAPH and p == RDF.type:
-            graph.add((s, p, o))
-        elif str(g).startswith(str(PAPER)) and p in domain_properties and isinstance(o, URIRef):
+        entity_type = g == ENTITIES_GRAPH and p == RDF.type
+        domain_fact = str(g).startswith(str(PAPER)) and p in domain_properties and isinstance(o, URIRef)
+        if entity_type or domain_fact:
             graph.add((s, p, o))
     return graph
 

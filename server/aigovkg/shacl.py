@@ -36,7 +36,9 @@ def union_graph(quads: Iterable[Quad]) -> Graph:
     return graph
 
 
-def run_shapes(data: Graph, ontology: Graph, shapes: Graph, origins: dict[str, str] | None = None) -> tuple[list[Violation], Graph]:
+def run_shapes(
+    data: Graph, ontology: Graph, shapes: Graph, origins: dict[str, str] | None = None
+) -> tuple[list[Violation], Graph]:
     """Validate ``data`` with the ontology beside it (for the class hierarchy); return violations and the report.
 
     The ontology is added to a copy of the data graph by a plain union: pySHACL's own ``ont_graph``
@@ -50,8 +52,12 @@ def run_shapes(data: Graph, ontology: Graph, shapes: Graph, origins: dict[str, s
     for triple in ontology:
         combined.add(triple)
     conforms, report, _ = validate(
-        combined, shacl_graph=shapes, inference="none", advanced=True,
-        allow_warnings=True, abort_on_first=False,
+        combined,
+        shacl_graph=shapes,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+        abort_on_first=False,
     )
     origins = origins or {}
     found = []

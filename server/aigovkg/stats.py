@@ -19,7 +19,7 @@ def curie(iri: object) -> str:
     text = str(iri)
     for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
         if text.startswith(ns):
-            return f"{prefix}:{text[len(ns):]}"
+            return f"{prefix}:{text[len(ns) :]}"
     return text
 
 
@@ -62,7 +62,7 @@ def compute(quads: Iterable[Quad]) -> Stats:
             if g == ENTITIES_GRAPH:
                 entity_nodes.add(s)
         if str(g).startswith(str(PAPER)):
-            ps = papers.setdefault(g, PaperStats(str(g)[len(str(PAPER)):]))  # type: ignore[arg-type]
+            ps = papers.setdefault(g, PaperStats(str(g)[len(str(PAPER)) :]))  # type: ignore[arg-type]
             ps.triples += 1
             if p == RDF.type and o in CLAIM_CLASSES:
                 ps.claims[curie(o)] += 1
