@@ -128,11 +128,13 @@ def client(store: OxigraphStore) -> Iterator[Any]:
 def aigov() -> Callable[..., subprocess.CompletedProcess[bytes]]:
     """Run the CLI as ``python -m aigovkg.cli ARGS`` in a subprocess; returns the completed process."""
 
-    def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
-            timeout: float = CLI_TIMEOUT) -> subprocess.CompletedProcess[bytes]:
+    def run(
+        *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = CLI_TIMEOUT
+    ) -> subprocess.CompletedProcess[bytes]:
         full_env = {**os.environ, **(env or {})}
-        return subprocess.run([sys.executable, "-m", "aigovkg.cli", *args], cwd=cwd, env=full_env,
-                              capture_output=True, timeout=timeout, check=False)
+        return subprocess.run(
+            [sys.executable, "-m", "aigovkg.cli", *args], cwd=cwd, env=full_env, capture_output=True, timeout=timeout, check=False
+        )
 
     return run
 

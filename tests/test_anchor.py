@@ -31,7 +31,7 @@ def test_anchor_rewrites_quote_and_offset(setup: tuple[Path, Corpus]) -> None:
     data = load_yaml(paper)
     passage = data["passages"][0]
     start = int(passage["at"])
-    assert TEXT[start:start + len(passage["q"])] == passage["q"] == "AI 高级别\n咨询机构成立"
+    assert TEXT[start : start + len(passage["q"])] == passage["q"] == "AI 高级别\n咨询机构成立"
     assert "# a comment stays" in paper.read_text(encoding="utf-8")
     assert anchor_file(paper, corpus, {"p": ("f.txt", 1, 4)}).changed == 0  # idempotent
 

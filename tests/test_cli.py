@@ -62,7 +62,7 @@ def test_validate_malformed_yaml(aigov: Any, tmp_path: Path) -> None:
     (tmp_path / "broken.yaml").write_text(
         "paper: lei-yu-2025\n"
         "define:\n"
-        "  x: {type: State, zh: 甲}: oops\n"   # line 3: a mapping value where none is allowed
+        "  x: {type: State, zh: 甲}: oops\n"  # line 3: a mapping value where none is allowed
         "passages: []\n",
         encoding="utf-8",
     )
@@ -74,7 +74,7 @@ def test_validate_malformed_turtle(aigov: Any, tmp_path: Path) -> None:
     (tmp_path / "broken.ttl").write_text(
         "@prefix ex: <http://example.org/> .\n"
         "ex:a ex:b ex:c .\n"
-        "ex:d ex:e <not an iri> .\n"   # line 3: spaces inside an IRI
+        "ex:d ex:e <not an iri> .\n"  # line 3: spaces inside an IRI
         "ex:f ex:g ex:h .\n",
         encoding="utf-8",
     )

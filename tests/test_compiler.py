@@ -44,7 +44,10 @@ def compile_text(tmp_path: Path, onto: OntologyIndex, paper: str):  # type: igno
 
 
 def test_claims_and_evidence(tmp_path: Path, onto: OntologyIndex) -> None:
-    result = compile_text(tmp_path, onto, """\
+    result = compile_text(
+        tmp_path,
+        onto,
+        """\
         paper: p1
         passages:
           - q: 美国发布行政命令
@@ -57,7 +60,8 @@ def test_claims_and_evidence(tmp_path: Path, onto: OntologyIndex) -> None:
               - [us, c1, representative]
             beliefs:
               - [c1, for, b1]
-        """)
+        """,
+    )
     assert result.errors == []
     quads = set(result.quads)
     g = PAPER["p1"]
@@ -67,18 +71,50 @@ def test_claims_and_evidence(tmp_path: Path, onto: OntologyIndex) -> None:
     kinds = {o for s, p, o, gg in quads if p == RDF.type and gg == g}
     assert {AIGOV.StatementClaim, AIGOV.BeliefAttribution, AIGOV.MembershipAttribution, AIGOV.Evidence} <= kinds
     ev = URIRef("https://w3id.org/aigov/id/evidence/f/5-13")
-    assert (URIRef(f"{ev}#position"), URIRef("http://www.w3.org/ns/oa#end"), Literal(13, datatype=XSD.nonNegativeInteger), g) in quads
+    assert (
+        URIRef(f"{ev}#position"),
+        URIRef("http://www.w3.org/ns/oa#end"),
+        Literal(13, datatype=XSD.nonNegativeInteger),
+        g,
+    ) in quads
     claims = {s for s, p, o, gg in quads if p == AIGOV.hasEvidence and o == ev}
     assert len(claims) == 5  # mention, two facts, membership, belief
 
 
+def test_language_tagged_object_and_qualifiers(tmp_path: Path, onto: OntologyIndex) -> None:
+    result = compile_text(
+        tmp_path,
+        onto,
+        """\
+        paper: p1
+        define:
+          ev: {type: Event, zh: 事件, en: An event}
+        passages:
+          - q: 美国
+            at: 1
+            facts:
+              - [ev, outcome, {zh: 微软败诉}]
+              - [ev, outcome, {en: lost}, {basis: coded}]
+        """,
+    )
+    assert result.errors == []
+    values = {o for s, p, o, g in result.quads if p == AIGOV.outcome}
+    assert values == {Literal("微软败诉", lang="zh"), Literal("lost", lang="en")}
+    coded = {s for s, p, o, g in result.quads if p == AIGOV.basis and str(o).endswith("/coded")}
+    assert len(coded) == 1
+
+
 def test_same_claim_in_two_passages_is_one_node_with_two_spans(tmp_path: Path, onto: OntologyIndex) -> None:
-    result = compile_text(tmp_path, onto, """\
+    result = compile_text(
+        tmp_path,
+        onto,
+        """\
         paper: p1
         passages:
           - {q: 美国, at: 1, facts: [[eo, issuedBy, us]]}
           - {q: 行政命令, at: 9, facts: [[eo, issuedBy, us]]}
-        """)
+        """,
+    )
     assert result.errors == []
     claims = {s for s, p, o, g in result.quads if p == AIGOV.hasEvidence}
     spans = {o for s, p, o, g in result.quads if p == AIGOV.hasEvidence}
@@ -89,7 +125,12 @@ def test_same_claim_in_two_passages_is_one_node_with_two_spans(tmp_path: Path, o
     ("body", "line", "col", "message"),
     [
         ("paper: p1\npassages:\n  - q: x\n    at: 1\n    facts:\n      - [eo, issuedBy, usa]\n", 6, 24, "unknown entity 'usa'"),
-        ("paper: p1\npassages:\n  - q: x\n    at: 1\n    facts:\n      - [eo, isuedBy, us]\n", 6, 14, "not a property of the ontology"),
+        (
+            "paper: p1\npassages:\n  - q: x\n    at: 1\n    facts:\n      - [eo, isuedBy, us]\n",
+            6,
+            14,
+            "not a property of the ontology",
+        ),
         ("paper: p1\npassages:\n  - q: x\n    at: 1\n    facts:\n      - [eo, dateIssued, October]\n", 6, 26, "is not a date"),
         ("paper: p1\npassages:\n  - q: x\n    at: 1\n    beliefs:\n      - [c1, maybe, b1]\n", 6, 14, "stance must be"),
         ("paper: p1\npassages:\n  - q: x\n    facts: []\n", 3, 8, "no offset 'at'"),
@@ -97,7 +138,16 @@ def test_same_claim_in_two_passages_is_one_node_with_two_spans(tmp_path: Path, o
         ("paper: p1\npassages:\n  - q: x\n    at: 1\n   facts: [\n", 5, 4, "YAML syntax error"),
         ("paper: nope\npassages: []\n", 1, 8, "has no record in sources.yaml"),
     ],
-    ids=["unknown-entity", "unknown-property", "bad-date", "bad-stance", "no-offset", "unknown-key", "yaml-syntax", "unknown-paper"],
+    ids=[
+        "unknown-entity",
+        "unknown-property",
+        "bad-date",
+        "bad-stance",
+        "no-offset",
+        "unknown-key",
+        "yaml-syntax",
+        "unknown-paper",
+    ],
 )
 def test_errors_point_at_the_place(tmp_path: Path, onto: OntologyIndex, body: str, line: int, col: int, message: str) -> None:
     result = compile_text(tmp_path, onto, body)

@@ -10,7 +10,7 @@ from rdflib import Literal, URIRef
 from aigovkg.corpus import Corpus
 from aigovkg.dataset import Build, build
 from aigovkg.evidence import check_evidence
-from aigovkg.namespaces import AIGOV, ENTITIES_GRAPH, OA, ONTOLOGY_GRAPH, INFERRED_GRAPH, ID, PAPER
+from aigovkg.namespaces import AIGOV, ENTITIES_GRAPH, ID, INFERRED_GRAPH, OA, ONTOLOGY_GRAPH, PAPER
 from aigovkg.stats import compute
 
 
@@ -44,13 +44,21 @@ def test_table_1_has_every_row_for_both_coalitions(built: Build) -> None:
     dims = {s for s, p, o, g in built.quads if p == AIGOV.dimension}
     by_belief_dim = {(s, o) for s, p, o, g in built.quads if p == AIGOV.dimension}
     holders = {}
-    for s, p, o, g in built.quads:
+    for s, p, o, _g in built.quads:
         if p == AIGOV.belief:
             holders.setdefault(s, {})["belief"] = o
         if p == AIGOV.holder:
             holders.setdefault(s, {})["holder"] = o
-    table_rows = ["national-philosophy", "value-concept", "value-orientation", "main-value-demand",
-                  "interest-demand", "generative-ai", "data-and-compute", "global-rule-making"]
+    table_rows = [
+        "national-philosophy",
+        "value-concept",
+        "value-orientation",
+        "main-value-demand",
+        "interest-demand",
+        "generative-ai",
+        "data-and-compute",
+        "global-rule-making",
+    ]
     for row in table_rows:
         dim = ID[f"dim-{row}"]
         beliefs = {b for b, d in by_belief_dim if d == dim}
@@ -60,6 +68,7 @@ def test_table_1_has_every_row_for_both_coalitions(built: Build) -> None:
 
 
 # -- the evidence check can fail -----------------------------------------------------------------
+
 
 def _mutate(quads: list, pred: URIRef, change) -> list:  # type: ignore[no-untyped-def, type-arg]
     out, done = [], False
@@ -107,8 +116,15 @@ def test_evidence_catches_an_unbacked_triple(built: Build, corpus: Corpus) -> No
 
 def test_evidence_catches_a_mention_that_does_not_name_the_entity(built: Build, corpus: Corpus) -> None:
     # Relabel China: the quotes that mention it no longer contain any of its labels.
-    quads = [q for q in instance_quads(built)
-             if not (q[0] == ID["china"] and q[3] == ENTITIES_GRAPH and q[1] != URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"))]
-    quads.append((ID["china"], URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal("Cathay", lang="en"), ENTITIES_GRAPH))
+    quads = [
+        q
+        for q in instance_quads(built)
+        if not (
+            q[0] == ID["china"] and q[3] == ENTITIES_GRAPH and q[1] != URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+        )
+    ]
+    quads.append(
+        (ID["china"], URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal("Cathay", lang="en"), ENTITIES_GRAPH)
+    )
     found = check_evidence(quads, corpus)
     assert found and all("no evidence quote of this mention" in v.message for v in found)

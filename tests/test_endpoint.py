@@ -54,20 +54,27 @@ def test_default_graph_is_the_union(client: Any) -> None:
     """Plain patterns see every named graph; GRAPH names them."""
     query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
     graphs = {b["g"]["value"] for b in client.get("/sparql", params={"query": query}).json()["results"]["bindings"]}
-    assert {str(ONTOLOGY_GRAPH), "https://w3id.org/aigov/graph/sources", "https://w3id.org/aigov/graph/entities",
-            "https://w3id.org/aigov/graph/inferred"} <= graphs
+    assert {
+        str(ONTOLOGY_GRAPH),
+        "https://w3id.org/aigov/graph/sources",
+        "https://w3id.org/aigov/graph/entities",
+        "https://w3id.org/aigov/graph/inferred",
+    } <= graphs
     ask = "ASK { <https://w3id.org/aigov/ontology#Paper> a <http://www.w3.org/2002/07/owl#Class> }"
     assert client.get("/sparql", params={"query": ask}).json() == {"head": {}, "boolean": True}
 
 
-@pytest.mark.parametrize("accept, media", [
-    ("application/sparql-results+xml", "application/sparql-results+xml"),
-    ("text/csv", "text/csv"),
-    ("text/tab-separated-values", "text/tab-separated-values"),
-    ("application/json", "application/json"),
-    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "application/sparql-results+json"),
-    ("text/csv;q=0.5, application/sparql-results+xml", "application/sparql-results+xml"),
-])
+@pytest.mark.parametrize(
+    "accept, media",
+    [
+        ("application/sparql-results+xml", "application/sparql-results+xml"),
+        ("text/csv", "text/csv"),
+        ("text/tab-separated-values", "text/tab-separated-values"),
+        ("application/json", "application/json"),
+        ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "application/sparql-results+json"),
+        ("text/csv;q=0.5, application/sparql-results+xml", "application/sparql-results+xml"),
+    ],
+)
 def test_select_negotiation(client: Any, accept: str, media: str, sources: dict[str, Any]) -> None:
     response = client.get("/sparql", params={"query": ZH_TITLES}, headers={"Accept": accept})
     assert response.status_code == 200, response.text
@@ -87,15 +94,19 @@ def test_ask(client: Any, sources: dict[str, Any]) -> None:
     assert "<boolean>true</boolean>" in xml.text
 
 
-@pytest.mark.parametrize("accept, media, rdflib_format", [
-    ("", "text/turtle", "turtle"),
-    ("text/turtle", "text/turtle", "turtle"),
-    ("application/n-triples", "application/n-triples", "nt"),
-    ("application/rdf+xml", "application/rdf+xml", "xml"),
-    ("application/ld+json", "application/ld+json", "json-ld"),
-])
-def test_construct_formats(client: Any, sources: dict[str, Any], parse_rdf: Any, accept: str, media: str,
-                           rdflib_format: str) -> None:
+@pytest.mark.parametrize(
+    "accept, media, rdflib_format",
+    [
+        ("", "text/turtle", "turtle"),
+        ("text/turtle", "text/turtle", "turtle"),
+        ("application/n-triples", "application/n-triples", "nt"),
+        ("application/rdf+xml", "application/rdf+xml", "xml"),
+        ("application/ld+json", "application/ld+json", "json-ld"),
+    ],
+)
+def test_construct_formats(
+    client: Any, sources: dict[str, Any], parse_rdf: Any, accept: str, media: str, rdflib_format: str
+) -> None:
     response = client.get("/sparql", params={"query": PAPER_RECORDS}, headers={"Accept": accept} if accept else {})
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].split(";")[0] == media
@@ -110,8 +121,9 @@ def test_post_form(client: Any, sources: dict[str, Any]) -> None:
 
 
 def test_post_direct(client: Any, sources: dict[str, Any]) -> None:
-    response = client.post("/sparql", content=ZH_TITLES.encode("utf-8"),
-                           headers={"Content-Type": f"{SPARQL_QUERY}; charset=utf-8"})
+    response = client.post(
+        "/sparql", content=ZH_TITLES.encode("utf-8"), headers={"Content-Type": f"{SPARQL_QUERY}; charset=utf-8"}
+    )
     assert response.status_code == 200, response.text
     got = {b["paper"]["value"]: b["title"]["value"] for b in response.json()["results"]["bindings"]}
     assert got == zh_titles(sources)
@@ -125,12 +137,15 @@ def test_syntax_error_is_400_with_the_message(client: Any) -> None:
     assert "1:" in response.text  # the position of the error
 
 
-@pytest.mark.parametrize("request_args", [
-    {"method": "GET"},
-    {"method": "GET", "params": {"query": "  "}},
-    {"method": "POST", "data": {"other": "x"}},
-    {"method": "POST", "content": b"", "headers": {"Content-Type": SPARQL_QUERY}},
-])
+@pytest.mark.parametrize(
+    "request_args",
+    [
+        {"method": "GET"},
+        {"method": "GET", "params": {"query": "  "}},
+        {"method": "POST", "data": {"other": "x"}},
+        {"method": "POST", "content": b"", "headers": {"Content-Type": SPARQL_QUERY}},
+    ],
+)
 def test_missing_query_is_400(client: Any, request_args: dict[str, Any]) -> None:
     response = client.request(url="/sparql", **request_args)
     assert response.status_code == 400
@@ -156,11 +171,14 @@ def test_wrong_post_content_type_is_415(client: Any) -> None:
     assert SPARQL_QUERY in response.text and FORM in response.text
 
 
-@pytest.mark.parametrize("content_type, body", [
-    (SPARQL_QUERY, b"SELECT * WHERE { ?s ?p \xff }"),
-    (FORM, b"query=SELECT%20%2A%20WHERE%20%7B%20%3Fs%20%3Fp%20%FF%20%7D"),
-    (FORM, b"query=SELECT \xff"),
-])
+@pytest.mark.parametrize(
+    "content_type, body",
+    [
+        (SPARQL_QUERY, b"SELECT * WHERE { ?s ?p \xff }"),
+        (FORM, b"query=SELECT%20%2A%20WHERE%20%7B%20%3Fs%20%3Fp%20%FF%20%7D"),
+        (FORM, b"query=SELECT \xff"),
+    ],
+)
 def test_non_utf8_body_is_400(client: Any, content_type: str, body: bytes) -> None:
     response = client.post("/sparql", content=body, headers={"Content-Type": content_type})
     assert response.status_code == 400
@@ -256,8 +274,9 @@ def test_http_errors(endpoint: str) -> None:
     bad = urllib.request.Request(endpoint + "?" + urllib.parse.urlencode({"query": "SELECT ?s WHERE {"}))
     code, text = status(bad)
     assert code == 400 and text.startswith("SPARQL syntax error: ")
-    png = urllib.request.Request(endpoint + "?" + urllib.parse.urlencode({"query": COUNT_PAPERS}),
-                                 headers={"Accept": "image/png"})
+    png = urllib.request.Request(
+        endpoint + "?" + urllib.parse.urlencode({"query": COUNT_PAPERS}), headers={"Accept": "image/png"}
+    )
     assert status(png)[0] == 406
     plain = urllib.request.Request(endpoint, data=COUNT_PAPERS.encode(), headers={"Content-Type": "text/plain"})
     assert status(plain)[0] == 415
@@ -271,8 +290,10 @@ def test_http_slow_query_does_not_block_the_server(endpoint: str) -> None:
     import urllib.parse
     import urllib.request
 
-    slow = ("SELECT (COUNT(*) AS ?n) WHERE { { SELECT ?a WHERE { ?a ?b ?c } LIMIT 8000 } "
-            "{ SELECT ?d WHERE { ?d ?e ?f } LIMIT 8000 } }")
+    slow = (
+        "SELECT (COUNT(*) AS ?n) WHERE { { SELECT ?a WHERE { ?a ?b ?c } LIMIT 8000 } "
+        "{ SELECT ?d WHERE { ?d ?e ?f } LIMIT 8000 } }"
+    )
     results: list[bytes] = []
 
     def run_slow() -> None:

@@ -36,8 +36,10 @@ def test_export_is_deterministic(exports: dict[tuple[str, str], bytes], fmt: str
     if first != second:
         a, b = first.decode("utf-8").splitlines(), second.decode("utf-8").splitlines()
         diff = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
-        pytest.fail(f"{fmt} differs between PYTHONHASHSEED={SEEDS[0]} and {SEEDS[1]} at line {diff + 1}: "
-                    f"{a[diff] if diff < len(a) else '<end>'!r} vs {b[diff] if diff < len(b) else '<end>'!r}")
+        pytest.fail(
+            f"{fmt} differs between PYTHONHASHSEED={SEEDS[0]} and {SEEDS[1]} at line {diff + 1}: "
+            f"{a[diff] if diff < len(a) else '<end>'!r} vs {b[diff] if diff < len(b) else '<end>'!r}"
+        )
 
 
 def ground(rows: Any) -> set[tuple[Any, ...]]:

@@ -62,9 +62,9 @@ def test_every_property_declared_once_with_one_kind(ontology: Graph) -> None:
 def test_no_reserved_vocabulary_in_axioms(ontology: Graph) -> None:
     """OWL 2 DL forbids using rdf:/rdfs:/owl: terms as classes or properties in axioms."""
     reserved = ("http://www.w3.org/1999/02/22-rdf-syntax-ns#", str(OWL))
-    for s, p, o in ontology.triples((None, RDFS.subClassOf, None)):
+    for s, _, o in ontology.triples((None, RDFS.subClassOf, None)):
         assert not str(o).startswith(reserved), (s, o)
-    for s, p, o in ontology.triples((None, RDFS.subPropertyOf, None)):
+    for s, _, o in ontology.triples((None, RDFS.subPropertyOf, None)):
         assert not str(o).startswith(reserved), (s, o)
 
 
@@ -81,6 +81,28 @@ def test_reasoner_detects_inconsistency(ontology: Graph) -> None:
     x = ID["both-state-and-instrument"]
     quads = [(x, RDF.type, AIGOV.State, ENTITIES_GRAPH), (x, RDF.type, AIGOV.Instrument, ENTITIES_GRAPH)]
     assert not reason(ontology, quads, set()).consistent  # type: ignore[arg-type]
+
+
+def test_inconsistency_is_explained(ontology: Graph) -> None:
+    """A property used outside its domain makes HermiT fail; the explanation names the triple."""
+    from aigovkg.dataset import domain_properties
+    from aigovkg.namespaces import ENTITIES_GRAPH, ID, PAPER
+    from aigovkg.ontology import OntologyIndex
+    from aigovkg.reasoner import explain_inconsistency
+
+    act, org = ID["some-act"], ID["some-org"]
+    quads = [
+        (act, RDF.type, AIGOV.Instrument, ENTITIES_GRAPH),
+        (org, RDF.type, AIGOV.Company, ENTITIES_GRAPH),
+        (act, AIGOV.supports, org, PAPER["p"]),  # aigov:supports has domain aigov:Actor
+    ]
+    props = domain_properties(OntologyIndex(ontology))
+    assert not reason(ontology, quads, props).consistent  # type: ignore[arg-type]
+    causes = explain_inconsistency(ontology, quads, props)  # type: ignore[arg-type]
+    assert causes == [
+        "(aid:some-act, aigov:supports, aid:some-org) in paper:p: aid:some-act is a aigov:Instrument "
+        "but the rdfs:domain of aigov:supports is aigov:Actor"
+    ]
 
 
 def test_shipped_data_consistent_with_inferences(built: Build) -> None:

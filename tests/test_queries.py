@@ -77,7 +77,7 @@ Row = dict[str, str | None]
 def _curie(iri: str) -> str:
     for prefix, ns in sorted(GOLDEN_PREFIXES.items(), key=lambda item: -len(item[1])):
         if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns):]}"
+            return f"{prefix}:{iri[len(ns) :]}"
     return f"<{iri}>"
 
 
@@ -174,8 +174,7 @@ def order_variables(query: CannedQuery) -> list[str]:
 def run(store: OxigraphStore, query: CannedQuery, values: dict[str, str] | None = None) -> tuple[list[str], list[Row]]:
     result = store.query(query.text, query.bindings(values))
     variables = [v.value for v in result.variables]
-    rows = [{name: compact(None if solution[name] is None else str(solution[name])) for name in variables}
-            for solution in result]
+    rows = [{name: compact(None if solution[name] is None else str(solution[name])) for name in variables} for solution in result]
     return variables, rows
 
 
@@ -190,8 +189,10 @@ def show(rows: Iterable[Row]) -> str:
 def load_golden(query_id: str) -> dict[str, Any]:
     path = GOLDEN_DIR / f"{query_id}.json"
     if not path.is_file():
-        pytest.fail(f"query {query_id} has no golden results: add tests/golden/{query_id}.json, its rows derived by hand "
-                    "from tests/fixtures/queries/ (format: tests/golden/README.md)")
+        pytest.fail(
+            f"query {query_id} has no golden results: add tests/golden/{query_id}.json, its rows derived by hand "
+            "from tests/fixtures/queries/ (format: tests/golden/README.md)"
+        )
     golden = json.loads(path.read_text(encoding="utf-8"))
     assert golden.get("query") == query_id, f"{path.name}: 'query' must be {query_id!r}"
     assert isinstance(golden.get("rows"), list) and golden["rows"], f"{path.name}: 'rows' must list at least one row"
@@ -248,8 +249,9 @@ def test_parses_and_has_header(query: CannedQuery) -> None:
     prepareQuery(query.text)
     body = strip_comments(query.text)
     for parameter in query.parameters:
-        assert re.search(rf"[?$]{re.escape(parameter.name)}\b", body), \
+        assert re.search(rf"[?$]{re.escape(parameter.name)}\b", body), (
             f"parameter {parameter.name} (under defaults) is not a variable of the query"
+        )
 
 
 # -- 2. terms and prefixes ----------------------------------------------------------------------
@@ -289,7 +291,8 @@ def test_golden_results(query: CannedQuery, fixture_store: OxigraphStore) -> Non
     unexpected = [dict(zip(variables, key, strict=True)) for key in (got - want).elements()]
     assert not missing and not unexpected, (
         f"{query.id}: results differ from tests/golden/{query.id}.json\nmissing rows:\n{show(missing)}\n"
-        f"unexpected rows:\n{show(unexpected)}")
+        f"unexpected rows:\n{show(unexpected)}"
+    )
 
     if query.ordered:
         keys = order_variables(query)
@@ -299,7 +302,9 @@ def test_golden_results(query: CannedQuery, fixture_store: OxigraphStore) -> Non
         assert got_order == want_order, (
             f"{query.id}: rows in the wrong order on the ORDER BY variables {keys}\nexpected:\n"
             + show(dict(zip(keys, k, strict=True)) for k in want_order)
-            + "\ngot:\n" + show(dict(zip(keys, k, strict=True)) for k in got_order))
+            + "\ngot:\n"
+            + show(dict(zip(keys, k, strict=True)) for k in got_order)
+        )
 
 
 # -- 4. the shipped data ----------------------------------------------------------------------------
@@ -339,13 +344,15 @@ def test_literal_parameter_is_injection_safe(tmp_path: Path, fixture_store: Oxig
     path.write_text(
         "#+ summary: Entities by English label\n#+ description: Test query.\n#+ defaults:\n#+   - label: Ruritania\n"
         "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-        "SELECT ?entity ?label WHERE { ?entity rdfs:label ?l FILTER (STR(?l) = ?label) }\n", encoding="utf-8")
+        "SELECT ?entity ?label WHERE { ?entity rdfs:label ?l FILTER (STR(?l) = ?label) }\n",
+        encoding="utf-8",
+    )
     by_label = parse_query_file(path)
     assert [(p.name, p.kind) for p in by_label.parameters] == [("label", "literal")]
     before = (len(fixture_store), len(fixture_store.store))
-    assert run(fixture_store, by_label)[1] == [{"entity": "aid:ruritania", "label": "\"Ruritania\""}]
+    assert run(fixture_store, by_label)[1] == [{"entity": "aid:ruritania", "label": '"Ruritania"'}]
     assert run(fixture_store, by_label, {"label": HOSTILE_LITERAL})[1] == []
-    assert run(fixture_store, by_label, {"label": "Ruritania\" || true || \""})[1] == []
+    assert run(fixture_store, by_label, {"label": 'Ruritania" || true || "'})[1] == []
     assert (len(fixture_store), len(fixture_store.store)) == before
     with pytest.raises(ValueError, match="unknown parameter"):
         by_label.bindings({"lable": "Ruritania"})

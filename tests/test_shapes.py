@@ -74,7 +74,7 @@ def compact(term: object) -> str:
     text = str(term) if term is not None else ""
     for prefix, ns in NAMESPACES.items():
         if text.startswith(ns):
-            return f"{prefix}:{text[len(ns):]}"
+            return f"{prefix}:{text[len(ns) :]}"
     return text
 
 
@@ -101,11 +101,13 @@ def results(data: Graph, ontology: Graph, shapes: Graph) -> Expected:
     found = set()
     for result in report.subjects(RDF.type, SH.ValidationResult):
         assert report.value(result, SH.resultSeverity) == SH.Violation
-        found.add((
-            compact(report.value(result, SH.focusNode)),
-            compact(report.value(result, SH.resultPath)),
-            compact(report.value(result, SH.sourceShape)),
-        ))
+        found.add(
+            (
+                compact(report.value(result, SH.focusNode)),
+                compact(report.value(result, SH.resultPath)),
+                compact(report.value(result, SH.sourceShape)),
+            )
+        )
     assert len(violations) >= len(found)
     return found
 
@@ -143,7 +145,8 @@ def test_good_fixture_conforms(good: Graph, ontology: Graph, shapes: Graph) -> N
 def targeted_node_shapes(shapes: Graph) -> set[URIRef]:
     targets = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode, SH.target)
     return {
-        s for s in shapes.subjects(RDF.type, SH.NodeShape)
+        s
+        for s in shapes.subjects(RDF.type, SH.NodeShape)
         if isinstance(s, URIRef) and any(shapes.value(s, t) is not None for t in targets)
     }
 
@@ -171,280 +174,613 @@ def test_good_fixture_exercises_every_node_shape(good: Graph, ontology: Graph, s
 
 CASES: list[tuple[str, dict[str, str], Expected]] = [
     # 1. labels of named entities
-    ("label-zh-missing", {"drop": 'aid:china rdfs:label "中国"@zh .'},
-     {("aid:china", "rdfs:label", "aigovsh:LabelZh")}),
-    ("label-zh-twice", {"add": 'aid:china rdfs:label "中华人民共和国"@zh .'},
-     {("aid:china", "rdfs:label", "aigovsh:LabelZh")}),
-    ("label-zh-variant-is-a-second-zh", {"add": 'aid:china rdfs:label "中國"@zh-Hant .'},
-     {("aid:china", "rdfs:label", "aigovsh:LabelZh")}),
-    ("label-en-missing-on-subclass", {"drop": 'aid:strong-regulation-coalition rdfs:label "Strong Regulation Coalition"@en .'},
-     {("aid:strong-regulation-coalition", "rdfs:label", "aigovsh:LabelEn")}),
-    ("label-en-twice", {"add": 'aid:eo-14117 rdfs:label "EO 14117"@en .'},
-     {("aid:eo-14117", "rdfs:label", "aigovsh:LabelEn")}),
-    ("label-other-language", {"add": 'aid:china rdfs:label "Chine"@fr .'},
-     {("aid:china", "rdfs:label", "aigovsh:LabelLanguages")}),
-    ("label-untagged", {"add": 'aid:gpt-4 rdfs:label "GPT-4" .'},
-     {("aid:gpt-4", "rdfs:label", "aigovsh:LabelLanguages")}),
+    ("label-zh-missing", {"drop": 'aid:china rdfs:label "中国"@zh .'}, {("aid:china", "rdfs:label", "aigovsh:LabelZh")}),
+    ("label-zh-twice", {"add": 'aid:china rdfs:label "中华人民共和国"@zh .'}, {("aid:china", "rdfs:label", "aigovsh:LabelZh")}),
+    (
+        "label-zh-variant-is-a-second-zh",
+        {"add": 'aid:china rdfs:label "中國"@zh-Hant .'},
+        {("aid:china", "rdfs:label", "aigovsh:LabelZh")},
+    ),
+    (
+        "label-en-missing-on-subclass",
+        {"drop": 'aid:strong-regulation-coalition rdfs:label "Strong Regulation Coalition"@en .'},
+        {("aid:strong-regulation-coalition", "rdfs:label", "aigovsh:LabelEn")},
+    ),
+    ("label-en-twice", {"add": 'aid:eo-14117 rdfs:label "EO 14117"@en .'}, {("aid:eo-14117", "rdfs:label", "aigovsh:LabelEn")}),
+    (
+        "label-other-language",
+        {"add": 'aid:china rdfs:label "Chine"@fr .'},
+        {("aid:china", "rdfs:label", "aigovsh:LabelLanguages")},
+    ),
+    ("label-untagged", {"add": 'aid:gpt-4 rdfs:label "GPT-4" .'}, {("aid:gpt-4", "rdfs:label", "aigovsh:LabelLanguages")}),
     # 2. types
-    ("type-missing", {"drop": "aid:gpt-4 a aigov:AISystem ."},
-     {("aid:gpt-4", "rdf:type", "aigovsh:EntityAigovClass")}),
-    ("type-only-foreign", {"drop": "aid:gpt-4 a aigov:AISystem .", "add": "aid:gpt-4 a schema:Product ."},
-     {("aid:gpt-4", "rdf:type", "aigovsh:EntityAigovClass")}),
-    ("type-two-aigov-classes", {"add": "aid:china a aigov:Organization ."},
-     {("aid:china", "rdf:type", "aigovsh:EntityAigovClass")}),
-    ("type-paper-missing", {"drop": "paper:jpa-2025-3-miao-zhu a aigov:Paper ."},
-     {("paper:jpa-2025-3-miao-zhu", "rdf:type", "aigovsh:EntityAigovClass")}),
+    ("type-missing", {"drop": "aid:gpt-4 a aigov:AISystem ."}, {("aid:gpt-4", "rdf:type", "aigovsh:EntityAigovClass")}),
+    (
+        "type-only-foreign",
+        {"drop": "aid:gpt-4 a aigov:AISystem .", "add": "aid:gpt-4 a schema:Product ."},
+        {("aid:gpt-4", "rdf:type", "aigovsh:EntityAigovClass")},
+    ),
+    (
+        "type-two-aigov-classes",
+        {"add": "aid:china a aigov:Organization ."},
+        {("aid:china", "rdf:type", "aigovsh:EntityAigovClass")},
+    ),
+    (
+        "type-paper-missing",
+        {"drop": "paper:jpa-2025-3-miao-zhu a aigov:Paper ."},
+        {("paper:jpa-2025-3-miao-zhu", "rdf:type", "aigovsh:EntityAigovClass")},
+    ),
     ("type-outside-id-namespace-not-checked", {"add": '<https://example.org/thing> rdfs:label "thing"@en .'}, set()),
     # 3. dates (one case per date property is generated below)
-    ("date-ill-typed", replace("aid:eo-14117", "aigov:dateIssued", '"2024-02"^^xsd:gYearMonth', '"2024-13"^^xsd:gYearMonth'),
-     {("aid:eo-14117", "aigov:dateIssued", "aigovsh:DateIssuedValue")}),
-    ("date-year-ill-typed", replace("aid:stargate-project", "aigov:endDate", '"2029"^^xsd:gYear', '"29"^^xsd:gYear'),
-     {("aid:stargate-project", "aigov:endDate", "aigovsh:EndDateValue")}),
-    ("date-day-ill-typed", replace("aid:eu-ai-act", "aigov:datePassed", '"2024-03-13"^^xsd:date', '"2024-02-30"^^xsd:date'),
-     {("aid:eu-ai-act", "aigov:datePassed", "aigovsh:DatePassedValue")}),
-    ("date-with-time-zone",
-     replace("aid:stargate-project", "aigov:startDate", '"2025-01"^^xsd:gYearMonth', '"2025-01Z"^^xsd:gYearMonth'),
-     set()),
-    ("date-datetime",
-     replace("aid:ai-safety-summit", "aigov:date", '"2023-11-01"^^xsd:date', '"2023-11-01T09:00:00"^^xsd:dateTime'),
-     {("aid:ai-safety-summit", "aigov:date", "aigovsh:DateValue")}),
-    ("date-year-as-integer", replace("paper:lei-yu-2025", "aigov:publicationYear", '"2025"^^xsd:gYear', "2025"),
-     {("paper:lei-yu-2025", "aigov:publicationYear", "aigovsh:PublicationYearValue")}),
+    (
+        "date-ill-typed",
+        replace("aid:eo-14117", "aigov:dateIssued", '"2024-02"^^xsd:gYearMonth', '"2024-13"^^xsd:gYearMonth'),
+        {("aid:eo-14117", "aigov:dateIssued", "aigovsh:DateIssuedValue")},
+    ),
+    (
+        "date-year-ill-typed",
+        replace("aid:stargate-project", "aigov:endDate", '"2029"^^xsd:gYear', '"29"^^xsd:gYear'),
+        {("aid:stargate-project", "aigov:endDate", "aigovsh:EndDateValue")},
+    ),
+    (
+        "date-day-ill-typed",
+        replace("aid:eu-ai-act", "aigov:datePassed", '"2024-03-13"^^xsd:date', '"2024-02-30"^^xsd:date'),
+        {("aid:eu-ai-act", "aigov:datePassed", "aigovsh:DatePassedValue")},
+    ),
+    (
+        "date-with-time-zone",
+        replace("aid:stargate-project", "aigov:startDate", '"2025-01"^^xsd:gYearMonth', '"2025-01Z"^^xsd:gYearMonth'),
+        set(),
+    ),
+    (
+        "date-datetime",
+        replace("aid:ai-safety-summit", "aigov:date", '"2023-11-01"^^xsd:date', '"2023-11-01T09:00:00"^^xsd:dateTime'),
+        {("aid:ai-safety-summit", "aigov:date", "aigovsh:DateValue")},
+    ),
+    (
+        "date-year-as-integer",
+        replace("paper:lei-yu-2025", "aigov:publicationYear", '"2025"^^xsd:gYear', "2025"),
+        {("paper:lei-yu-2025", "aigov:publicationYear", "aigovsh:PublicationYearValue")},
+    ),
     # 4. claims
-    ("claim-stated-in-missing", {"drop": "claim:belief aigov:statedIn paper:lei-yu-2025 ."},
-     {("claim:belief", "aigov:statedIn", "aigovsh:ClaimStatedIn")}),
-    ("claim-stated-in-two-papers", {"add": "claim:issued-by aigov:statedIn paper:jpa-2025-3-miao-zhu ."},
-     {("claim:issued-by", "aigov:statedIn", "aigovsh:ClaimStatedIn")}),
-    ("claim-stated-in-not-a-paper", replace("claim:member", "aigov:statedIn", "paper:lei-yu-2025", "aid:china"),
-     {("claim:member", "aigov:statedIn", "aigovsh:ClaimStatedIn")}),
-    ("claim-evidence-missing", {"drop": "claim:member aigov:hasEvidence ev:200-205 ."},
-     {("claim:member", "aigov:hasEvidence", "aigovsh:ClaimHasEvidence")}),
-    ("claim-evidence-not-evidence", {"add": f"claim:mentions-china aigov:hasEvidence {Q200} ."},
-     {("claim:mentions-china", "aigov:hasEvidence", "aigovsh:ClaimHasEvidence")}),
-    ("claim-basis-missing", {"drop": "claim:issued-by aigov:basis basis:explicit ."},
-     {("claim:issued-by", "aigov:basis", "aigovsh:ClaimBasis")}),
-    ("claim-basis-twice", {"add": "claim:issued-by aigov:basis basis:coded ."},
-     {("claim:issued-by", "aigov:basis", "aigovsh:ClaimBasis")}),
-    ("claim-basis-other-scheme", replace("claim:belief", "aigov:basis", "basis:coded", "stance:for"),
-     {("claim:belief", "aigov:basis", "aigovsh:ClaimBasis")}),
+    (
+        "claim-stated-in-missing",
+        {"drop": "claim:belief aigov:statedIn paper:lei-yu-2025 ."},
+        {("claim:belief", "aigov:statedIn", "aigovsh:ClaimStatedIn")},
+    ),
+    (
+        "claim-stated-in-two-papers",
+        {"add": "claim:issued-by aigov:statedIn paper:jpa-2025-3-miao-zhu ."},
+        {("claim:issued-by", "aigov:statedIn", "aigovsh:ClaimStatedIn")},
+    ),
+    (
+        "claim-stated-in-not-a-paper",
+        replace("claim:member", "aigov:statedIn", "paper:lei-yu-2025", "aid:china"),
+        {("claim:member", "aigov:statedIn", "aigovsh:ClaimStatedIn")},
+    ),
+    (
+        "claim-evidence-missing",
+        {"drop": "claim:member aigov:hasEvidence ev:200-205 ."},
+        {("claim:member", "aigov:hasEvidence", "aigovsh:ClaimHasEvidence")},
+    ),
+    (
+        "claim-evidence-not-evidence",
+        {"add": f"claim:mentions-china aigov:hasEvidence {Q200} ."},
+        {("claim:mentions-china", "aigov:hasEvidence", "aigovsh:ClaimHasEvidence")},
+    ),
+    (
+        "claim-basis-missing",
+        {"drop": "claim:issued-by aigov:basis basis:explicit ."},
+        {("claim:issued-by", "aigov:basis", "aigovsh:ClaimBasis")},
+    ),
+    (
+        "claim-basis-twice",
+        {"add": "claim:issued-by aigov:basis basis:coded ."},
+        {("claim:issued-by", "aigov:basis", "aigovsh:ClaimBasis")},
+    ),
+    (
+        "claim-basis-other-scheme",
+        replace("claim:belief", "aigov:basis", "basis:coded", "stance:for"),
+        {("claim:belief", "aigov:basis", "aigovsh:ClaimBasis")},
+    ),
     # 5. statement claims
-    ("statement-subject-missing", {"drop": "claim:issued-by rdf:subject aid:eo-14117 ."},
-     {("claim:issued-by", "rdf:subject", "aigovsh:StatementSubject")}),
-    ("statement-subject-literal", replace("claim:issued-by", "rdf:subject", "aid:eo-14117", '"eo-14117"'),
-     {("claim:issued-by", "rdf:subject", "aigovsh:StatementSubject")}),
-    ("statement-predicate-missing", {"drop": "claim:issued-by rdf:predicate aigov:issuedBy ."},
-     {("claim:issued-by", "rdf:predicate", "aigovsh:StatementPredicate")}),
-    ("statement-predicate-literal", replace("claim:issued-by", "rdf:predicate", "aigov:issuedBy", '"issuedBy"'),
-     {("claim:issued-by", "rdf:predicate", "aigovsh:StatementPredicate")}),
-    ("statement-object-missing", {"drop": "claim:mentions-china rdf:object aid:china ."},
-     {("claim:mentions-china", "rdf:object", "aigovsh:StatementObject")}),
-    ("statement-object-twice", {"add": "claim:mentions-china rdf:object aid:united-states ."},
-     {("claim:mentions-china", "rdf:object", "aigovsh:StatementObject")}),
+    (
+        "statement-subject-missing",
+        {"drop": "claim:issued-by rdf:subject aid:eo-14117 ."},
+        {("claim:issued-by", "rdf:subject", "aigovsh:StatementSubject")},
+    ),
+    (
+        "statement-subject-literal",
+        replace("claim:issued-by", "rdf:subject", "aid:eo-14117", '"eo-14117"'),
+        {("claim:issued-by", "rdf:subject", "aigovsh:StatementSubject")},
+    ),
+    (
+        "statement-predicate-missing",
+        {"drop": "claim:issued-by rdf:predicate aigov:issuedBy ."},
+        {("claim:issued-by", "rdf:predicate", "aigovsh:StatementPredicate")},
+    ),
+    (
+        "statement-predicate-literal",
+        replace("claim:issued-by", "rdf:predicate", "aigov:issuedBy", '"issuedBy"'),
+        {("claim:issued-by", "rdf:predicate", "aigovsh:StatementPredicate")},
+    ),
+    (
+        "statement-object-missing",
+        {"drop": "claim:mentions-china rdf:object aid:china ."},
+        {("claim:mentions-china", "rdf:object", "aigovsh:StatementObject")},
+    ),
+    (
+        "statement-object-twice",
+        {"add": "claim:mentions-china rdf:object aid:united-states ."},
+        {("claim:mentions-china", "rdf:object", "aigovsh:StatementObject")},
+    ),
     # 6. belief attributions
-    ("belief-holder-missing", {"drop": "claim:belief aigov:holder aid:strong-regulation-coalition ."},
-     {("claim:belief", "aigov:holder", "aigovsh:BeliefAttributionHolder")}),
-    ("belief-holder-not-actor", replace("claim:belief", "aigov:holder", "aid:strong-regulation-coalition", "aid:deep-learning"),
-     {("claim:belief", "aigov:holder", "aigovsh:BeliefAttributionHolder")}),
-    ("belief-holder-twice", {"add": "claim:belief aigov:holder aid:china ."},
-     {("claim:belief", "aigov:holder", "aigovsh:BeliefAttributionHolder")}),
-    ("belief-belief-missing", {"drop": "claim:belief aigov:belief aid:b-human-rights-first ."},
-     {("claim:belief", "aigov:belief", "aigovsh:BeliefAttributionBelief")}),
-    ("belief-belief-not-belief", replace("claim:belief", "aigov:belief", "aid:b-human-rights-first", "aid:digital-sovereignty"),
-     {("claim:belief", "aigov:belief", "aigovsh:BeliefAttributionBelief")}),
-    ("belief-stance-missing", {"drop": "claim:belief aigov:stance stance:for ."},
-     {("claim:belief", "aigov:stance", "aigovsh:BeliefAttributionStance")}),
-    ("belief-stance-other-scheme", replace("claim:belief", "aigov:stance", "stance:for", "basis:explicit"),
-     {("claim:belief", "aigov:stance", "aigovsh:BeliefAttributionStance")}),
-    ("belief-stance-twice", {"add": "claim:belief aigov:stance stance:against ."},
-     {("claim:belief", "aigov:stance", "aigovsh:BeliefAttributionStance")}),
+    (
+        "belief-holder-missing",
+        {"drop": "claim:belief aigov:holder aid:strong-regulation-coalition ."},
+        {("claim:belief", "aigov:holder", "aigovsh:BeliefAttributionHolder")},
+    ),
+    (
+        "belief-holder-not-actor",
+        replace("claim:belief", "aigov:holder", "aid:strong-regulation-coalition", "aid:deep-learning"),
+        {("claim:belief", "aigov:holder", "aigovsh:BeliefAttributionHolder")},
+    ),
+    (
+        "belief-holder-twice",
+        {"add": "claim:belief aigov:holder aid:china ."},
+        {("claim:belief", "aigov:holder", "aigovsh:BeliefAttributionHolder")},
+    ),
+    (
+        "belief-belief-missing",
+        {"drop": "claim:belief aigov:belief aid:b-human-rights-first ."},
+        {("claim:belief", "aigov:belief", "aigovsh:BeliefAttributionBelief")},
+    ),
+    (
+        "belief-belief-not-belief",
+        replace("claim:belief", "aigov:belief", "aid:b-human-rights-first", "aid:digital-sovereignty"),
+        {("claim:belief", "aigov:belief", "aigovsh:BeliefAttributionBelief")},
+    ),
+    (
+        "belief-stance-missing",
+        {"drop": "claim:belief aigov:stance stance:for ."},
+        {("claim:belief", "aigov:stance", "aigovsh:BeliefAttributionStance")},
+    ),
+    (
+        "belief-stance-other-scheme",
+        replace("claim:belief", "aigov:stance", "stance:for", "basis:explicit"),
+        {("claim:belief", "aigov:stance", "aigovsh:BeliefAttributionStance")},
+    ),
+    (
+        "belief-stance-twice",
+        {"add": "claim:belief aigov:stance stance:against ."},
+        {("claim:belief", "aigov:stance", "aigovsh:BeliefAttributionStance")},
+    ),
     # 7. membership attributions
-    ("member-missing", {"drop": "claim:member org:member aid:china ."},
-     {("claim:member", "org:member", "aigovsh:MembershipMember")}),
-    ("member-not-actor", replace("claim:member", "org:member", "aid:china", "aid:deep-learning"),
-     {("claim:member", "org:member", "aigovsh:MembershipMember")}),
-    ("member-twice", {"add": "claim:member org:member aid:united-states ."},
-     {("claim:member", "org:member", "aigovsh:MembershipMember")}),
-    ("member-organization-missing", {"drop": "claim:member org:organization aid:strong-regulation-coalition ."},
-     {("claim:member", "org:organization", "aigovsh:MembershipOrganization")}),
-    ("member-organization-is-a-state", replace("claim:member-eu", "org:organization", "aid:european-union", "aid:china"),
-     {("claim:member-eu", "org:organization", "aigovsh:MembershipOrganization")}),
-    ("member-organization-is-a-forum-ok",  # states are members of forums (GPAI, IGF): valid
-     replace("claim:member-eu", "org:organization", "aid:european-union", "aid:internet-governance-forum"),
-     set()),
-    ("member-organization-twice", {"add": "claim:member org:organization aid:european-union ."},
-     {("claim:member", "org:organization", "aigovsh:MembershipOrganization")}),
-    ("member-role-twice", {"add": "claim:member org:role role:leader ."},
-     {("claim:member", "org:role", "aigovsh:MembershipRole")}),
-    ("member-role-other-scheme", {"add": "claim:member-eu org:role stance:for ."},
-     {("claim:member-eu", "org:role", "aigovsh:MembershipRole")}),
-    ("member-role-literal", {"add": 'claim:member-eu org:role "leader" .'},
-     {("claim:member-eu", "org:role", "aigovsh:MembershipRole")}),
+    (
+        "member-missing",
+        {"drop": "claim:member org:member aid:china ."},
+        {("claim:member", "org:member", "aigovsh:MembershipMember")},
+    ),
+    (
+        "member-not-actor",
+        replace("claim:member", "org:member", "aid:china", "aid:deep-learning"),
+        {("claim:member", "org:member", "aigovsh:MembershipMember")},
+    ),
+    (
+        "member-twice",
+        {"add": "claim:member org:member aid:united-states ."},
+        {("claim:member", "org:member", "aigovsh:MembershipMember")},
+    ),
+    (
+        "member-organization-missing",
+        {"drop": "claim:member org:organization aid:strong-regulation-coalition ."},
+        {("claim:member", "org:organization", "aigovsh:MembershipOrganization")},
+    ),
+    (
+        "member-organization-is-a-state",
+        replace("claim:member-eu", "org:organization", "aid:european-union", "aid:china"),
+        {("claim:member-eu", "org:organization", "aigovsh:MembershipOrganization")},
+    ),
+    (
+        "member-organization-is-a-forum-ok",  # states are members of forums (GPAI, IGF): valid
+        replace("claim:member-eu", "org:organization", "aid:european-union", "aid:internet-governance-forum"),
+        set(),
+    ),
+    (
+        "member-organization-twice",
+        {"add": "claim:member org:organization aid:european-union ."},
+        {("claim:member", "org:organization", "aigovsh:MembershipOrganization")},
+    ),
+    (
+        "member-role-twice",
+        {"add": "claim:member org:role role:leader ."},
+        {("claim:member", "org:role", "aigovsh:MembershipRole")},
+    ),
+    (
+        "member-role-other-scheme",
+        {"add": "claim:member-eu org:role stance:for ."},
+        {("claim:member-eu", "org:role", "aigovsh:MembershipRole")},
+    ),
+    (
+        "member-role-literal",
+        {"add": 'claim:member-eu org:role "leader" .'},
+        {("claim:member-eu", "org:role", "aigovsh:MembershipRole")},
+    ),
     # 8. evidence and selectors
-    ("evidence-source-missing", {"drop": "ev:100-112 oa:hasSource file:000_a2c525d67c15980e ."},
-     {("ev:100-112", "oa:hasSource", "aigovsh:EvidenceSource")}),
-    ("evidence-source-not-a-file", replace("ev:100-112", "oa:hasSource", "file:000_a2c525d67c15980e", "paper:lei-yu-2025"),
-     {("ev:100-112", "oa:hasSource", "aigovsh:EvidenceSource")}),
-    ("evidence-quote-selector-missing", {"drop": f"ev:100-112 oa:hasSelector {Q100} ."},
-     {("ev:100-112", "oa:hasSelector", "aigovsh:EvidenceQuoteSelector")}),
-    ("evidence-quote-selector-twice", {"add": f"ev:100-112 oa:hasSelector {Q200} ."},
-     {("ev:100-112", "oa:hasSelector", "aigovsh:EvidenceQuoteSelector")}),
-    ("evidence-position-selector-missing", {"drop": f"ev:100-112 oa:hasSelector {P100} ."},
-     {("ev:100-112", "oa:hasSelector", "aigovsh:EvidencePositionSelector")}),
-    ("evidence-position-selector-untyped", {"drop": f"{P100} a oa:TextPositionSelector ."},
-     {("ev:100-112", "oa:hasSelector", "aigovsh:EvidencePositionSelector")}),
-    ("quote-exact-missing", {"drop": f'{Q100} oa:exact "第14117号行政命令由白宫发布" .'},
-     {("ev:100-112#quote", "oa:exact", "aigovsh:QuoteExact")}),
-    ("quote-exact-empty", replace(Q100, "oa:exact", '"第14117号行政命令由白宫发布"', '""'),
-     {("ev:100-112#quote", "oa:exact", "aigovsh:QuoteExact")}),
-    ("quote-exact-tagged", replace(Q100, "oa:exact", '"第14117号行政命令由白宫发布"', '"第14117号行政命令由白宫发布"@zh'),
-     {("ev:100-112#quote", "oa:exact", "aigovsh:QuoteExact")}),
-    ("quote-exact-twice", {"add": f'{Q100} oa:exact "白宫" .'},
-     {("ev:100-112#quote", "oa:exact", "aigovsh:QuoteExact")}),
-    ("position-start-equals-end", replace(P100, "oa:end", '"112"^^xsd:nonNegativeInteger', '"100"^^xsd:nonNegativeInteger'),
-     {("ev:100-112#position", "oa:start", "aigovsh:PositionStart")}),
-    ("position-start-after-end", replace(P100, "oa:start", '"100"^^xsd:nonNegativeInteger', '"120"^^xsd:nonNegativeInteger'),
-     {("ev:100-112#position", "oa:start", "aigovsh:PositionStart")}),
-    ("position-start-missing", {"drop": f'{P100} oa:start "100"^^xsd:nonNegativeInteger .'},
-     {("ev:100-112#position", "oa:start", "aigovsh:PositionStart")}),
-    ("position-start-negative", replace(P100, "oa:start", '"100"^^xsd:nonNegativeInteger', '"-1"^^xsd:nonNegativeInteger'),
-     {("ev:100-112#position", "oa:start", "aigovsh:PositionStart")}),
-    ("position-end-missing", {"drop": f'{P100} oa:end "112"^^xsd:nonNegativeInteger .'},
-     {("ev:100-112#position", "oa:end", "aigovsh:PositionEnd")}),
-    ("position-end-integer", replace(P100, "oa:end", '"112"^^xsd:nonNegativeInteger', "112"),
-     {("ev:100-112#position", "oa:end", "aigovsh:PositionEnd")}),
+    (
+        "evidence-source-missing",
+        {"drop": "ev:100-112 oa:hasSource file:000_a2c525d67c15980e ."},
+        {("ev:100-112", "oa:hasSource", "aigovsh:EvidenceSource")},
+    ),
+    (
+        "evidence-source-not-a-file",
+        replace("ev:100-112", "oa:hasSource", "file:000_a2c525d67c15980e", "paper:lei-yu-2025"),
+        {("ev:100-112", "oa:hasSource", "aigovsh:EvidenceSource")},
+    ),
+    (
+        "evidence-quote-selector-missing",
+        {"drop": f"ev:100-112 oa:hasSelector {Q100} ."},
+        {("ev:100-112", "oa:hasSelector", "aigovsh:EvidenceQuoteSelector")},
+    ),
+    (
+        "evidence-quote-selector-twice",
+        {"add": f"ev:100-112 oa:hasSelector {Q200} ."},
+        {("ev:100-112", "oa:hasSelector", "aigovsh:EvidenceQuoteSelector")},
+    ),
+    (
+        "evidence-position-selector-missing",
+        {"drop": f"ev:100-112 oa:hasSelector {P100} ."},
+        {("ev:100-112", "oa:hasSelector", "aigovsh:EvidencePositionSelector")},
+    ),
+    (
+        "evidence-position-selector-untyped",
+        {"drop": f"{P100} a oa:TextPositionSelector ."},
+        {("ev:100-112", "oa:hasSelector", "aigovsh:EvidencePositionSelector")},
+    ),
+    (
+        "quote-exact-missing",
+        {"drop": f'{Q100} oa:exact "第14117号行政命令由白宫发布" .'},
+        {("ev:100-112#quote", "oa:exact", "aigovsh:QuoteExact")},
+    ),
+    (
+        "quote-exact-empty",
+        replace(Q100, "oa:exact", '"第14117号行政命令由白宫发布"', '""'),
+        {("ev:100-112#quote", "oa:exact", "aigovsh:QuoteExact")},
+    ),
+    (
+        "quote-exact-tagged",
+        replace(Q100, "oa:exact", '"第14117号行政命令由白宫发布"', '"第14117号行政命令由白宫发布"@zh'),
+        {("ev:100-112#quote", "oa:exact", "aigovsh:QuoteExact")},
+    ),
+    ("quote-exact-twice", {"add": f'{Q100} oa:exact "白宫" .'}, {("ev:100-112#quote", "oa:exact", "aigovsh:QuoteExact")}),
+    (
+        "position-start-equals-end",
+        replace(P100, "oa:end", '"112"^^xsd:nonNegativeInteger', '"100"^^xsd:nonNegativeInteger'),
+        {("ev:100-112#position", "oa:start", "aigovsh:PositionStart")},
+    ),
+    (
+        "position-start-after-end",
+        replace(P100, "oa:start", '"100"^^xsd:nonNegativeInteger', '"120"^^xsd:nonNegativeInteger'),
+        {("ev:100-112#position", "oa:start", "aigovsh:PositionStart")},
+    ),
+    (
+        "position-start-missing",
+        {"drop": f'{P100} oa:start "100"^^xsd:nonNegativeInteger .'},
+        {("ev:100-112#position", "oa:start", "aigovsh:PositionStart")},
+    ),
+    (
+        "position-start-negative",
+        replace(P100, "oa:start", '"100"^^xsd:nonNegativeInteger', '"-1"^^xsd:nonNegativeInteger'),
+        {("ev:100-112#position", "oa:start", "aigovsh:PositionStart")},
+    ),
+    (
+        "position-end-missing",
+        {"drop": f'{P100} oa:end "112"^^xsd:nonNegativeInteger .'},
+        {("ev:100-112#position", "oa:end", "aigovsh:PositionEnd")},
+    ),
+    (
+        "position-end-integer",
+        replace(P100, "oa:end", '"112"^^xsd:nonNegativeInteger', "112"),
+        {("ev:100-112#position", "oa:end", "aigovsh:PositionEnd")},
+    ),
     # 9. instruments
-    ("instrument-type-missing", {"drop": "aid:eo-14117 aigov:instrumentType itype:executive-order ."},
-     {("aid:eo-14117", "aigov:instrumentType", "aigovsh:InstrumentType")}),
-    ("instrument-type-twice", {"add": "aid:eo-14117 aigov:instrumentType itype:regulation ."},
-     {("aid:eo-14117", "aigov:instrumentType", "aigovsh:InstrumentType")}),
-    ("instrument-type-other-scheme", replace("aid:eu-ai-act", "aigov:instrumentType", "itype:legislation", "binding:hard-law"),
-     {("aid:eu-ai-act", "aigov:instrumentType", "aigovsh:InstrumentType")}),
-    ("instrument-bindingness-missing", {"drop": "aid:un-resolution-78-265 aigov:bindingness binding:soft-law ."},
-     {("aid:un-resolution-78-265", "aigov:bindingness", "aigovsh:InstrumentBindingness")}),
-    ("instrument-bindingness-twice", {"add": "aid:eo-14117 aigov:bindingness binding:soft-law ."},
-     {("aid:eo-14117", "aigov:bindingness", "aigovsh:InstrumentBindingness")}),
-    ("instrument-bindingness-other-scheme", replace("aid:eo-14117", "aigov:bindingness", "binding:hard-law", "itype:regulation"),
-     {("aid:eo-14117", "aigov:bindingness", "aigovsh:InstrumentBindingness")}),
+    (
+        "instrument-type-missing",
+        {"drop": "aid:eo-14117 aigov:instrumentType itype:executive-order ."},
+        {("aid:eo-14117", "aigov:instrumentType", "aigovsh:InstrumentType")},
+    ),
+    (
+        "instrument-type-twice",
+        {"add": "aid:eo-14117 aigov:instrumentType itype:regulation ."},
+        {("aid:eo-14117", "aigov:instrumentType", "aigovsh:InstrumentType")},
+    ),
+    (
+        "instrument-type-other-scheme",
+        replace("aid:eu-ai-act", "aigov:instrumentType", "itype:legislation", "binding:hard-law"),
+        {("aid:eu-ai-act", "aigov:instrumentType", "aigovsh:InstrumentType")},
+    ),
+    (
+        "instrument-bindingness-missing",
+        {"drop": "aid:un-resolution-78-265 aigov:bindingness binding:soft-law ."},
+        {("aid:un-resolution-78-265", "aigov:bindingness", "aigovsh:InstrumentBindingness")},
+    ),
+    (
+        "instrument-bindingness-twice",
+        {"add": "aid:eo-14117 aigov:bindingness binding:soft-law ."},
+        {("aid:eo-14117", "aigov:bindingness", "aigovsh:InstrumentBindingness")},
+    ),
+    (
+        "instrument-bindingness-other-scheme",
+        replace("aid:eo-14117", "aigov:bindingness", "binding:hard-law", "itype:regulation"),
+        {("aid:eo-14117", "aigov:bindingness", "aigovsh:InstrumentBindingness")},
+    ),
     # 10. layers and beliefs
-    ("layer-of-missing", {"drop": "aid:core-layer aigov:layerOf aid:three-layer-architecture ."},
-     {("aid:core-layer", "aigov:layerOf", "aigovsh:LayerOf")}),
-    ("layer-of-not-architecture",
-     replace("aid:core-layer", "aigov:layerOf", "aid:three-layer-architecture", "aid:agile-governance"),
-     {("aid:core-layer", "aigov:layerOf", "aigovsh:LayerOf")}),
-    ("layer-of-two-architectures", {"add": """aid:core-layer aigov:layerOf aid:other-architecture .
-        aid:other-architecture a aigov:Architecture ; rdfs:label "另一架构"@zh , "Another architecture"@en ."""}, set()),
-    ("layer-rank-zero", replace("aid:core-layer", "aigov:layerRank", "1", "0"),
-     {("aid:core-layer", "aigov:layerRank", "aigovsh:LayerRank")}),
-    ("layer-rank-string", replace("aid:core-layer", "aigov:layerRank", "1", '"1"'),
-     {("aid:core-layer", "aigov:layerRank", "aigovsh:LayerRank")}),
-    ("layer-rank-twice", {"add": "aid:core-layer aigov:layerRank 2 ."},
-     {("aid:core-layer", "aigov:layerRank", "aigovsh:LayerRank")}),
-    ("belief-tier-other-scheme", replace("aid:b-human-rights-first", "aigov:tier", "tier:deep-core", "stance:for"),
-     {("aid:b-human-rights-first", "aigov:tier", "aigovsh:BeliefTier")}),
-    ("belief-tier-literal", replace("aid:b-human-rights-first", "aigov:tier", "tier:deep-core", '"deep-core"'),
-     {("aid:b-human-rights-first", "aigov:tier", "aigovsh:BeliefTier")}),
-    ("belief-dimension-not-dimension",
-     replace("aid:b-human-rights-first", "aigov:dimension", "aid:value-orientation", "aid:digital-sovereignty"),
-     {("aid:b-human-rights-first", "aigov:dimension", "aigovsh:BeliefDimensionValue")}),
+    (
+        "layer-of-missing",
+        {"drop": "aid:core-layer aigov:layerOf aid:three-layer-architecture ."},
+        {("aid:core-layer", "aigov:layerOf", "aigovsh:LayerOf")},
+    ),
+    (
+        "layer-of-not-architecture",
+        replace("aid:core-layer", "aigov:layerOf", "aid:three-layer-architecture", "aid:agile-governance"),
+        {("aid:core-layer", "aigov:layerOf", "aigovsh:LayerOf")},
+    ),
+    (
+        "layer-of-two-architectures",
+        {
+            "add": """aid:core-layer aigov:layerOf aid:other-architecture .
+        aid:other-architecture a aigov:Architecture ; rdfs:label "另一架构"@zh , "Another architecture"@en ."""
+        },
+        set(),
+    ),
+    (
+        "layer-rank-zero",
+        replace("aid:core-layer", "aigov:layerRank", "1", "0"),
+        {("aid:core-layer", "aigov:layerRank", "aigovsh:LayerRank")},
+    ),
+    (
+        "layer-rank-string",
+        replace("aid:core-layer", "aigov:layerRank", "1", '"1"'),
+        {("aid:core-layer", "aigov:layerRank", "aigovsh:LayerRank")},
+    ),
+    (
+        "layer-rank-twice",
+        {"add": "aid:core-layer aigov:layerRank 2 ."},
+        {("aid:core-layer", "aigov:layerRank", "aigovsh:LayerRank")},
+    ),
+    (
+        "belief-tier-other-scheme",
+        replace("aid:b-human-rights-first", "aigov:tier", "tier:deep-core", "stance:for"),
+        {("aid:b-human-rights-first", "aigov:tier", "aigovsh:BeliefTier")},
+    ),
+    (
+        "belief-tier-literal",
+        replace("aid:b-human-rights-first", "aigov:tier", "tier:deep-core", '"deep-core"'),
+        {("aid:b-human-rights-first", "aigov:tier", "aigovsh:BeliefTier")},
+    ),
+    (
+        "belief-dimension-not-dimension",
+        replace("aid:b-human-rights-first", "aigov:dimension", "aid:value-orientation", "aid:digital-sovereignty"),
+        {("aid:b-human-rights-first", "aigov:dimension", "aigovsh:BeliefDimensionValue")},
+    ),
     # 11. papers and source files
-    ("paper-key-missing", {"drop": 'paper:lei-yu-2025 aigov:paperKey "lei-yu-2025" .'},
-     {("paper:lei-yu-2025", "aigov:paperKey", "aigovsh:PaperKey")}),
-    ("paper-key-not-a-slug", replace("paper:lei-yu-2025", "aigov:paperKey", '"lei-yu-2025"', '"Lei Yu 2025"'),
-     {("paper:lei-yu-2025", "aigov:paperKey", "aigovsh:PaperKey")}),
-    ("paper-key-twice", {"add": 'paper:lei-yu-2025 aigov:paperKey "lei-2025" .'},
-     {("paper:lei-yu-2025", "aigov:paperKey", "aigovsh:PaperKey")}),
-    ("paper-source-file-missing", {"drop": "paper:lei-yu-2025 aigov:sourceFile file:000_a2c525d67c15980e ."},
-     {("paper:lei-yu-2025", "aigov:sourceFile", "aigovsh:PaperSourceFile")}),
-    ("paper-source-file-not-a-file",
-     replace("paper:lei-yu-2025", "aigov:sourceFile", "file:000_a2c525d67c15980e", "paper:jpa-2025-3-miao-zhu"),
-     {("paper:lei-yu-2025", "aigov:sourceFile", "aigovsh:PaperSourceFile")}),
-    ("paper-line-start-missing", {"drop": 'paper:lei-yu-2025 aigov:lineStart "1"^^xsd:positiveInteger .'},
-     {("paper:lei-yu-2025", "aigov:lineStart", "aigovsh:PaperLineStart")}),
-    ("paper-line-start-zero",
-     replace("paper:lei-yu-2025", "aigov:lineStart", '"1"^^xsd:positiveInteger', '"0"^^xsd:positiveInteger'),
-     {("paper:lei-yu-2025", "aigov:lineStart", "aigovsh:PaperLineStart")}),
-    ("paper-line-start-after-end",
-     replace("paper:lei-yu-2025", "aigov:lineStart", '"1"^^xsd:positiveInteger', '"2000"^^xsd:positiveInteger'),
-     {("paper:lei-yu-2025", "aigov:lineStart", "aigovsh:PaperLineStart")}),
-    ("paper-line-end-missing", {"drop": 'paper:lei-yu-2025 aigov:lineEnd "1014"^^xsd:positiveInteger .'},
-     {("paper:lei-yu-2025", "aigov:lineEnd", "aigovsh:PaperLineEnd")}),
-    ("paper-line-end-integer", replace("paper:lei-yu-2025", "aigov:lineEnd", '"1014"^^xsd:positiveInteger', "1014"),
-     {("paper:lei-yu-2025", "aigov:lineEnd", "aigovsh:PaperLineEnd")}),
-    ("paper-abstract-only-missing", {"drop": "paper:lei-yu-2025 aigov:abstractOnly false ."},
-     {("paper:lei-yu-2025", "aigov:abstractOnly", "aigovsh:PaperAbstractOnly")}),
-    ("paper-abstract-only-string", replace("paper:lei-yu-2025", "aigov:abstractOnly", "false", '"no"'),
-     {("paper:lei-yu-2025", "aigov:abstractOnly", "aigovsh:PaperAbstractOnly")}),
-    ("paper-author-not-a-person", {"add": "paper:lei-yu-2025 aigov:author aid:china ."},
-     {("paper:lei-yu-2025", "aigov:author", "aigovsh:PaperAuthor")}),
-    ("paper-journal-not-a-journal",
-     replace("paper:lei-yu-2025", "aigov:journal", "aid:journal-of-public-administration", "aid:china"),
-     {("paper:lei-yu-2025", "aigov:journal", "aigovsh:PaperJournal")}),
-    ("paper-journal-twice", {"add": """paper:lei-yu-2025 aigov:journal aid:other-journal .
-        aid:other-journal a aigov:Journal ; rdfs:label "另一期刊"@zh , "Another Journal"@en ."""},
-     {("paper:lei-yu-2025", "aigov:journal", "aigovsh:PaperJournal")}),
-    ("paper-label-other-language", {"add": 'paper:lei-yu-2025 rdfs:label "Conflit d\'alliances"@fr .'},
-     {("paper:lei-yu-2025", "rdfs:label", "aigovsh:LabelLanguages")}),
-    ("paper-label-en-missing", {"drop": f"paper:jpa-2025-3-miao-zhu rdfs:label {MIAO_EN} ."},
-     {("paper:jpa-2025-3-miao-zhu", "rdfs:label", "aigovsh:LabelEn")}),
-    ("paper-label-zh-twice", {"add": 'paper:lei-yu-2025 rdfs:label "联盟冲突与政策学习"@zh .'},
-     {("paper:lei-yu-2025", "rdfs:label", "aigovsh:PaperLabelZhAtMostOne")}),
-    ("paper-title-untagged", {"add": 'paper:lei-yu-2025 dcterms:title "Alliance Conflict" .'},
-     {("paper:lei-yu-2025", "dcterms:title", "aigovsh:PaperTitle")}),
-    ("paper-title-missing", {"drop": f"paper:jpa-2025-3-miao-zhu dcterms:title {MIAO_EN} ."},
-     {("paper:jpa-2025-3-miao-zhu", "dcterms:title", "aigovsh:PaperTitle")}),
-    ("paper-title-en-not-printed", {"drop": f"paper:lei-yu-2025 dcterms:title {LEI_EN} ."},
-     set()),
-    ("paper-title-en-twice", {"add": 'paper:lei-yu-2025 dcterms:title "Alliance Conflict"@en .'},
-     {("paper:lei-yu-2025", "dcterms:title", "aigovsh:PaperTitleEnAtMostOne")}),
-    ("paper-title-zh-twice", {"add": 'paper:jpa-2025-3-miao-zhu dcterms:title "公共管理中的元分析"@zh , "元分析"@zh .'},
-     {("paper:jpa-2025-3-miao-zhu", "dcterms:title", "aigovsh:PaperTitleZhAtMostOne")}),
-    ("full-paper-label-zh-missing", {"drop": 'paper:lei-yu-2025 rdfs:label "全球人工智能治理中的联盟冲突与政策学习"@zh .'},
-     {("paper:lei-yu-2025", "rdfs:label", "aigovsh:FullPaperLabelZh")}),
-    ("full-paper-title-zh-missing", {"drop": 'paper:lei-yu-2025 dcterms:title "全球人工智能治理中的联盟冲突与政策学习"@zh .'},
-     {("paper:lei-yu-2025", "dcterms:title", "aigovsh:FullPaperTitleZh")}),
-    ("full-paper-unflagged-needs-zh", replace("paper:jpa-2025-3-miao-zhu", "aigov:abstractOnly", "true", "false"),
-     {("paper:jpa-2025-3-miao-zhu", "rdfs:label", "aigovsh:FullPaperLabelZh"),
-      ("paper:jpa-2025-3-miao-zhu", "dcterms:title", "aigovsh:FullPaperTitleZh")}),
-    ("abstract-only-paper-may-have-zh",
-     {"add": 'paper:jpa-2025-3-miao-zhu dcterms:title "公共管理中的元分析"@zh ; rdfs:label "公共管理中的元分析"@zh .'},
-     set()),
+    (
+        "paper-key-missing",
+        {"drop": 'paper:lei-yu-2025 aigov:paperKey "lei-yu-2025" .'},
+        {("paper:lei-yu-2025", "aigov:paperKey", "aigovsh:PaperKey")},
+    ),
+    (
+        "paper-key-not-a-slug",
+        replace("paper:lei-yu-2025", "aigov:paperKey", '"lei-yu-2025"', '"Lei Yu 2025"'),
+        {("paper:lei-yu-2025", "aigov:paperKey", "aigovsh:PaperKey")},
+    ),
+    (
+        "paper-key-twice",
+        {"add": 'paper:lei-yu-2025 aigov:paperKey "lei-2025" .'},
+        {("paper:lei-yu-2025", "aigov:paperKey", "aigovsh:PaperKey")},
+    ),
+    (
+        "paper-source-file-missing",
+        {"drop": "paper:lei-yu-2025 aigov:sourceFile file:000_a2c525d67c15980e ."},
+        {("paper:lei-yu-2025", "aigov:sourceFile", "aigovsh:PaperSourceFile")},
+    ),
+    (
+        "paper-source-file-not-a-file",
+        replace("paper:lei-yu-2025", "aigov:sourceFile", "file:000_a2c525d67c15980e", "paper:jpa-2025-3-miao-zhu"),
+        {("paper:lei-yu-2025", "aigov:sourceFile", "aigovsh:PaperSourceFile")},
+    ),
+    (
+        "paper-line-start-missing",
+        {"drop": 'paper:lei-yu-2025 aigov:lineStart "1"^^xsd:positiveInteger .'},
+        {("paper:lei-yu-2025", "aigov:lineStart", "aigovsh:PaperLineStart")},
+    ),
+    (
+        "paper-line-start-zero",
+        replace("paper:lei-yu-2025", "aigov:lineStart", '"1"^^xsd:positiveInteger', '"0"^^xsd:positiveInteger'),
+        {("paper:lei-yu-2025", "aigov:lineStart", "aigovsh:PaperLineStart")},
+    ),
+    (
+        "paper-line-start-after-end",
+        replace("paper:lei-yu-2025", "aigov:lineStart", '"1"^^xsd:positiveInteger', '"2000"^^xsd:positiveInteger'),
+        {("paper:lei-yu-2025", "aigov:lineStart", "aigovsh:PaperLineStart")},
+    ),
+    (
+        "paper-line-end-missing",
+        {"drop": 'paper:lei-yu-2025 aigov:lineEnd "1014"^^xsd:positiveInteger .'},
+        {("paper:lei-yu-2025", "aigov:lineEnd", "aigovsh:PaperLineEnd")},
+    ),
+    (
+        "paper-line-end-integer",
+        replace("paper:lei-yu-2025", "aigov:lineEnd", '"1014"^^xsd:positiveInteger', "1014"),
+        {("paper:lei-yu-2025", "aigov:lineEnd", "aigovsh:PaperLineEnd")},
+    ),
+    (
+        "paper-abstract-only-missing",
+        {"drop": "paper:lei-yu-2025 aigov:abstractOnly false ."},
+        {("paper:lei-yu-2025", "aigov:abstractOnly", "aigovsh:PaperAbstractOnly")},
+    ),
+    (
+        "paper-abstract-only-string",
+        replace("paper:lei-yu-2025", "aigov:abstractOnly", "false", '"no"'),
+        {("paper:lei-yu-2025", "aigov:abstractOnly", "aigovsh:PaperAbstractOnly")},
+    ),
+    (
+        "paper-author-not-a-person",
+        {"add": "paper:lei-yu-2025 aigov:author aid:china ."},
+        {("paper:lei-yu-2025", "aigov:author", "aigovsh:PaperAuthor")},
+    ),
+    (
+        "paper-journal-not-a-journal",
+        replace("paper:lei-yu-2025", "aigov:journal", "aid:journal-of-public-administration", "aid:china"),
+        {("paper:lei-yu-2025", "aigov:journal", "aigovsh:PaperJournal")},
+    ),
+    (
+        "paper-journal-twice",
+        {
+            "add": """paper:lei-yu-2025 aigov:journal aid:other-journal .
+        aid:other-journal a aigov:Journal ; rdfs:label "另一期刊"@zh , "Another Journal"@en ."""
+        },
+        {("paper:lei-yu-2025", "aigov:journal", "aigovsh:PaperJournal")},
+    ),
+    (
+        "paper-label-other-language",
+        {"add": 'paper:lei-yu-2025 rdfs:label "Conflit d\'alliances"@fr .'},
+        {("paper:lei-yu-2025", "rdfs:label", "aigovsh:LabelLanguages")},
+    ),
+    (
+        "paper-label-en-missing",
+        {"drop": f"paper:jpa-2025-3-miao-zhu rdfs:label {MIAO_EN} ."},
+        {("paper:jpa-2025-3-miao-zhu", "rdfs:label", "aigovsh:LabelEn")},
+    ),
+    (
+        "paper-label-zh-twice",
+        {"add": 'paper:lei-yu-2025 rdfs:label "联盟冲突与政策学习"@zh .'},
+        {("paper:lei-yu-2025", "rdfs:label", "aigovsh:PaperLabelZhAtMostOne")},
+    ),
+    (
+        "paper-title-untagged",
+        {"add": 'paper:lei-yu-2025 dcterms:title "Alliance Conflict" .'},
+        {("paper:lei-yu-2025", "dcterms:title", "aigovsh:PaperTitle")},
+    ),
+    (
+        "paper-title-missing",
+        {"drop": f"paper:jpa-2025-3-miao-zhu dcterms:title {MIAO_EN} ."},
+        {("paper:jpa-2025-3-miao-zhu", "dcterms:title", "aigovsh:PaperTitle")},
+    ),
+    ("paper-title-en-not-printed", {"drop": f"paper:lei-yu-2025 dcterms:title {LEI_EN} ."}, set()),
+    (
+        "paper-title-en-twice",
+        {"add": 'paper:lei-yu-2025 dcterms:title "Alliance Conflict"@en .'},
+        {("paper:lei-yu-2025", "dcterms:title", "aigovsh:PaperTitleEnAtMostOne")},
+    ),
+    (
+        "paper-title-zh-twice",
+        {"add": 'paper:jpa-2025-3-miao-zhu dcterms:title "公共管理中的元分析"@zh , "元分析"@zh .'},
+        {("paper:jpa-2025-3-miao-zhu", "dcterms:title", "aigovsh:PaperTitleZhAtMostOne")},
+    ),
+    (
+        "full-paper-label-zh-missing",
+        {"drop": 'paper:lei-yu-2025 rdfs:label "全球人工智能治理中的联盟冲突与政策学习"@zh .'},
+        {("paper:lei-yu-2025", "rdfs:label", "aigovsh:FullPaperLabelZh")},
+    ),
+    (
+        "full-paper-title-zh-missing",
+        {"drop": 'paper:lei-yu-2025 dcterms:title "全球人工智能治理中的联盟冲突与政策学习"@zh .'},
+        {("paper:lei-yu-2025", "dcterms:title", "aigovsh:FullPaperTitleZh")},
+    ),
+    (
+        "full-paper-unflagged-needs-zh",
+        replace("paper:jpa-2025-3-miao-zhu", "aigov:abstractOnly", "true", "false"),
+        {
+            ("paper:jpa-2025-3-miao-zhu", "rdfs:label", "aigovsh:FullPaperLabelZh"),
+            ("paper:jpa-2025-3-miao-zhu", "dcterms:title", "aigovsh:FullPaperTitleZh"),
+        },
+    ),
+    (
+        "abstract-only-paper-may-have-zh",
+        {"add": 'paper:jpa-2025-3-miao-zhu dcterms:title "公共管理中的元分析"@zh ; rdfs:label "公共管理中的元分析"@zh .'},
+        set(),
+    ),
     ("abstract-only-flag-as-1", replace("paper:jpa-2025-3-miao-zhu", "aigov:abstractOnly", "true", '"1"^^xsd:boolean'), set()),
-    ("source-file-sha256-missing", {"drop": f"file:000_a2c525d67c15980e aigov:sha256 {SHA256} ."},
-     {("file:000_a2c525d67c15980e", "aigov:sha256", "aigovsh:SourceFileSha256")}),
-    ("source-file-sha256-uppercase", replace("file:000_a2c525d67c15980e", "aigov:sha256",
-                                             SHA256,
-                                             '"0A80023C5AFCA864AA60E7AC466EA36E424997994B58F3DF1E8BF8AF72093D92"'),
-     {("file:000_a2c525d67c15980e", "aigov:sha256", "aigovsh:SourceFileSha256")}),
-    ("source-file-sha256-short", replace("file:000_a2c525d67c15980e", "aigov:sha256",
-                                         SHA256, '"0a80023c"'),
-     {("file:000_a2c525d67c15980e", "aigov:sha256", "aigovsh:SourceFileSha256")}),
-    ("source-file-name-missing", {"drop": 'file:000_a2c525d67c15980e aigov:fileName "000_a2c525d67c15980e.txt" .'},
-     {("file:000_a2c525d67c15980e", "aigov:fileName", "aigovsh:SourceFileName")}),
-    ("source-file-name-twice", {"add": 'file:000_a2c525d67c15980e aigov:fileName "000.txt" .'},
-     {("file:000_a2c525d67c15980e", "aigov:fileName", "aigovsh:SourceFileName")}),
+    (
+        "source-file-sha256-missing",
+        {"drop": f"file:000_a2c525d67c15980e aigov:sha256 {SHA256} ."},
+        {("file:000_a2c525d67c15980e", "aigov:sha256", "aigovsh:SourceFileSha256")},
+    ),
+    (
+        "source-file-sha256-uppercase",
+        replace(
+            "file:000_a2c525d67c15980e",
+            "aigov:sha256",
+            SHA256,
+            '"0A80023C5AFCA864AA60E7AC466EA36E424997994B58F3DF1E8BF8AF72093D92"',
+        ),
+        {("file:000_a2c525d67c15980e", "aigov:sha256", "aigovsh:SourceFileSha256")},
+    ),
+    (
+        "source-file-sha256-short",
+        replace("file:000_a2c525d67c15980e", "aigov:sha256", SHA256, '"0a80023c"'),
+        {("file:000_a2c525d67c15980e", "aigov:sha256", "aigovsh:SourceFileSha256")},
+    ),
+    (
+        "source-file-name-missing",
+        {"drop": 'file:000_a2c525d67c15980e aigov:fileName "000_a2c525d67c15980e.txt" .'},
+        {("file:000_a2c525d67c15980e", "aigov:fileName", "aigovsh:SourceFileName")},
+    ),
+    (
+        "source-file-name-twice",
+        {"add": 'file:000_a2c525d67c15980e aigov:fileName "000.txt" .'},
+        {("file:000_a2c525d67c15980e", "aigov:fileName", "aigovsh:SourceFileName")},
+    ),
     # 12. identifiers (more below)
-    ("identifier-not-a-string", replace("aid:china", "aigov:wikidata", '"Q148"', '"Q148"^^xsd:token'),
-     {("aid:china", "aigov:wikidata", "aigovsh:WikidataPattern")}),
+    (
+        "identifier-not-a-string",
+        replace("aid:china", "aigov:wikidata", '"Q148"', '"Q148"^^xsd:token'),
+        {("aid:china", "aigov:wikidata", "aigovsh:WikidataPattern")},
+    ),
     ("celex-corrigendum", {"add": 'aid:eu-ai-act aigov:celexNumber "32024R1689R(01)" .'}, set()),
     ("celex-consolidated", {"add": 'aid:eu-ai-act aigov:celexNumber "02016R0679-20160504" .'}, set()),
-    ("un-symbol-committee-document",
-     replace("aid:un-resolution-78-265", "aigov:unDocumentSymbol", '"A/RES/78/265"', '"A/C.1/78/L.27/Rev.1"'),
-     set()),
+    (
+        "un-symbol-committee-document",
+        replace("aid:un-resolution-78-265", "aigov:unDocumentSymbol", '"A/RES/78/265"', '"A/C.1/78/L.27/Rev.1"'),
+        set(),
+    ),
     # 13. statistics
-    ("statistic-value-missing", {"drop": "aid:stat-china-bills aigov:value 237 ."},
-     {("aid:stat-china-bills", "aigov:value", "aigovsh:StatisticValue")}),
-    ("statistic-value-string", replace("aid:stat-china-bills", "aigov:value", "237", '"237"'),
-     {("aid:stat-china-bills", "aigov:value", "aigovsh:StatisticValue")}),
-    ("statistic-value-double", replace("aid:stat-growth", "aigov:value", "12.5", "1.25E1"),
-     {("aid:stat-growth", "aigov:value", "aigovsh:StatisticValue")}),
-    ("statistic-value-twice", {"add": "aid:stat-china-bills aigov:value 238 ."},
-     {("aid:stat-china-bills", "aigov:value", "aigovsh:StatisticValue")}),
-    ("statistic-unit-twice", {"add": 'aid:stat-china-bills aigov:unit "items" .'},
-     {("aid:stat-china-bills", "aigov:unit", "aigovsh:StatisticUnit")}),
-    ("statistic-comparator-unknown", replace("aid:stat-growth", "aigov:comparator", '"approx"', '"about"'),
-     {("aid:stat-growth", "aigov:comparator", "aigovsh:StatisticComparator")}),
-    ("statistic-comparator-twice", {"add": 'aid:stat-china-bills aigov:comparator "gt" .'},
-     {("aid:stat-china-bills", "aigov:comparator", "aigovsh:StatisticComparator")}),
+    (
+        "statistic-value-missing",
+        {"drop": "aid:stat-china-bills aigov:value 237 ."},
+        {("aid:stat-china-bills", "aigov:value", "aigovsh:StatisticValue")},
+    ),
+    (
+        "statistic-value-string",
+        replace("aid:stat-china-bills", "aigov:value", "237", '"237"'),
+        {("aid:stat-china-bills", "aigov:value", "aigovsh:StatisticValue")},
+    ),
+    (
+        "statistic-value-double",
+        replace("aid:stat-growth", "aigov:value", "12.5", "1.25E1"),
+        {("aid:stat-growth", "aigov:value", "aigovsh:StatisticValue")},
+    ),
+    (
+        "statistic-value-twice",
+        {"add": "aid:stat-china-bills aigov:value 238 ."},
+        {("aid:stat-china-bills", "aigov:value", "aigovsh:StatisticValue")},
+    ),
+    (
+        "statistic-unit-twice",
+        {"add": 'aid:stat-china-bills aigov:unit "items" .'},
+        {("aid:stat-china-bills", "aigov:unit", "aigovsh:StatisticUnit")},
+    ),
+    (
+        "statistic-comparator-unknown",
+        replace("aid:stat-growth", "aigov:comparator", '"approx"', '"about"'),
+        {("aid:stat-growth", "aigov:comparator", "aigovsh:StatisticComparator")},
+    ),
+    (
+        "statistic-comparator-twice",
+        {"add": 'aid:stat-china-bills aigov:comparator "gt" .'},
+        {("aid:stat-china-bills", "aigov:comparator", "aigovsh:StatisticComparator")},
+    ),
 ]
 
 # 3. every date property, with a value that is no typed date at all
@@ -461,8 +797,11 @@ DATE_VALUES = [
     ("paper:lei-yu-2025", "datePublishedOnline", '"2025-03-10"^^xsd:date', "DatePublishedOnlineValue"),
 ]
 CASES += [
-    (f"date-{prop}-plain-string", replace(subject, f"aigov:{prop}", value, '"2024年2月"'),
-     {(subject, f"aigov:{prop}", f"aigovsh:{shape}")})
+    (
+        f"date-{prop}-plain-string",
+        replace(subject, f"aigov:{prop}", value, '"2024年2月"'),
+        {(subject, f"aigov:{prop}", f"aigovsh:{shape}")},
+    )
     for subject, prop, value, shape in DATE_VALUES
 ]
 
@@ -478,8 +817,11 @@ IDENTIFIERS = [
     ("aid:china", "iso3166Alpha3", '"CHN"', '"CN"', "Iso3166Alpha3Pattern"),
 ]
 CASES += [
-    (f"identifier-{prop}-malformed", replace(subject, f"aigov:{prop}", good_value, bad_value),
-     {(subject, f"aigov:{prop}", f"aigovsh:{shape}")})
+    (
+        f"identifier-{prop}-malformed",
+        replace(subject, f"aigov:{prop}", good_value, bad_value),
+        {(subject, f"aigov:{prop}", f"aigovsh:{shape}")},
+    )
     for subject, prop, good_value, bad_value, shape in IDENTIFIERS
 ]
 
@@ -504,21 +846,56 @@ def test_every_property_shape_has_a_failing_case(shapes: Graph) -> None:
 
 # 1. every class whose instances need labels, through one instance of it (or of a subclass) in good.ttl
 NAMED_ENTITY_CLASSES = {
-    "Actor", "Instrument", "Event", "Project", "Belief", "BeliefDimension", "Architecture", "Layer",
-    "GovernanceApproach", "Mechanism", "Proposal", "Risk", "Issue", "Concept", "Theory", "Technology",
-    "TechnologyProduct", "Place", "Statistic", "Period", "Journal",
+    "Actor",
+    "Instrument",
+    "Event",
+    "Project",
+    "Belief",
+    "BeliefDimension",
+    "Architecture",
+    "Layer",
+    "GovernanceApproach",
+    "Mechanism",
+    "Proposal",
+    "Risk",
+    "Issue",
+    "Concept",
+    "Theory",
+    "Technology",
+    "TechnologyProduct",
+    "Place",
+    "Statistic",
+    "Period",
+    "Journal",
 }
 NAMED_ENTITIES = [
-    ("aid:china", "中国"), ("aid:us-white-house", "白宫"), ("aid:european-union", "欧盟"),
-    ("aid:strong-regulation-coalition", "强监管联盟"), ("aid:internet-governance-forum", "互联网治理论坛"),
-    ("aid:lei-xiaokang", "雷晓康"), ("aid:eo-14117", "第14117号行政命令"), ("aid:ai-safety-summit", "人工智能安全峰会"),
-    ("aid:stargate-project", "星际之门计划"), ("aid:b-human-rights-first", "人权至上"), ("aid:value-orientation", "价值取向"),
-    ("aid:three-layer-architecture", "三层治理架构"), ("aid:core-layer", "核心层"), ("aid:agile-governance", "敏捷治理"),
-    ("aid:un-scientific-panel", "联合国人工智能独立国际科学小组"), ("aid:rec-strengthen-un", "加强联合国主渠道作用"),
-    ("aid:deepfake-risk", "深度伪造风险"), ("aid:digital-trade-rules", "数字贸易规则"), ("aid:digital-sovereignty", "数字主权"),
-    ("aid:advocacy-coalition-framework", "倡议联盟框架"), ("aid:deep-learning", "深度学习"), ("aid:gpt-4", "GPT-4"),
-    ("aid:tiktok", "抖音国际版"), ("aid:bletchley-park", "布莱切利园"), ("aid:stat-china-bills", "涉华科技法案数量"),
-    ("aid:biden-administration", "拜登政府时期"), ("aid:journal-of-public-administration", "公共行政评论"),
+    ("aid:china", "中国"),
+    ("aid:us-white-house", "白宫"),
+    ("aid:european-union", "欧盟"),
+    ("aid:strong-regulation-coalition", "强监管联盟"),
+    ("aid:internet-governance-forum", "互联网治理论坛"),
+    ("aid:lei-xiaokang", "雷晓康"),
+    ("aid:eo-14117", "第14117号行政命令"),
+    ("aid:ai-safety-summit", "人工智能安全峰会"),
+    ("aid:stargate-project", "星际之门计划"),
+    ("aid:b-human-rights-first", "人权至上"),
+    ("aid:value-orientation", "价值取向"),
+    ("aid:three-layer-architecture", "三层治理架构"),
+    ("aid:core-layer", "核心层"),
+    ("aid:agile-governance", "敏捷治理"),
+    ("aid:un-scientific-panel", "联合国人工智能独立国际科学小组"),
+    ("aid:rec-strengthen-un", "加强联合国主渠道作用"),
+    ("aid:deepfake-risk", "深度伪造风险"),
+    ("aid:digital-trade-rules", "数字贸易规则"),
+    ("aid:digital-sovereignty", "数字主权"),
+    ("aid:advocacy-coalition-framework", "倡议联盟框架"),
+    ("aid:deep-learning", "深度学习"),
+    ("aid:gpt-4", "GPT-4"),
+    ("aid:tiktok", "抖音国际版"),
+    ("aid:bletchley-park", "布莱切利园"),
+    ("aid:stat-china-bills", "涉华科技法案数量"),
+    ("aid:biden-administration", "拜登政府时期"),
+    ("aid:journal-of-public-administration", "公共行政评论"),
 ]
 
 
@@ -600,10 +977,17 @@ def in_list(shapes: Graph, shape: URIRef) -> set[object]:
     return set(Collection(shapes, head))
 
 
-@pytest.mark.parametrize(("shape", "scheme"), [
-    ("ClaimBasis", "claim-basis"), ("BeliefAttributionStance", "stance"), ("MembershipRole", "membership-role"),
-    ("InstrumentType", "instrument-type"), ("InstrumentBindingness", "bindingness"), ("BeliefTier", "acf-tier"),
-])
+@pytest.mark.parametrize(
+    ("shape", "scheme"),
+    [
+        ("ClaimBasis", "claim-basis"),
+        ("BeliefAttributionStance", "stance"),
+        ("MembershipRole", "membership-role"),
+        ("InstrumentType", "instrument-type"),
+        ("InstrumentBindingness", "bindingness"),
+        ("BeliefTier", "acf-tier"),
+    ],
+)
 def test_value_list_matches_scheme(shape: str, scheme: str, shapes: Graph, ontology: Graph) -> None:
     concepts = set(ontology.subjects(SKOS.inScheme, URIRef(VOCAB + scheme)))
     assert concepts, f"no concept in scheme {scheme}"
@@ -638,7 +1022,12 @@ def test_run_shapes_reports_node_path_and_shape(good: Graph, ontology: Graph, sh
     assert len(violations) == 1
     v = violations[0]
     assert (v.where, v.node, v.path, v.check) == (
-        "instances/entities/x.yaml:3:3", NAMESPACES["aid"] + "eo-14117", str(AIGOV.bindingness), "shacl")
+        "instances/entities/x.yaml:3:3",
+        NAMESPACES["aid"] + "eo-14117",
+        str(AIGOV.bindingness),
+        "shacl",
+    )
     assert v.message == (
         "An instrument must have exactly one aigov:bindingness: vocab/bindingness/hard-law or soft-law."
-        f" (shape <{AIGOVSH.InstrumentBindingness}>)")
+        f" (shape <{AIGOVSH.InstrumentBindingness}>)"
+    )

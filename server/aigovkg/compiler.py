@@ -423,7 +423,7 @@ class Compiler:
                 where(slug, passage.loc),
             )
         for fact in self._seq(passage.get("facts"), passage.loc):
-            items, qualifiers = self._split(fact, 3, 3, passage.loc, "fact [subject, predicate, object]")
+            items, qualifiers = self._split(fact, 3, 3, passage.loc, "fact [subject, predicate, object]", literal_object=True)
             subject = self._entity_ref(items[0], passage.loc)
             prop = self._property(items[1], passage.loc)
             obj = self._object(prop, items[2], passage.loc)
@@ -496,12 +496,23 @@ class Compiler:
             raise SourceError(where(value, fallback), "expected a list")
         return iter(value)
 
-    def _split(self, value: Any, least: int, most: int, fallback: Location, what: str) -> tuple[list[Any], Map | None]:
+    def _split(
+        self, value: Any, least: int, most: int, fallback: Location, what: str, literal_object: bool = False
+    ) -> tuple[list[Any], Map | None]:
+        """Items and trailing qualifiers of a claim list.
+
+        A trailing mapping is the qualifiers; for a fact (``literal_object``) a mapping in third place is
+        a language-tagged object instead, so ``[s, p, {zh: text}]`` is a literal and
+        ``[s, p, {zh: text}, {regarding: x}]`` a literal with qualifiers.
+        """
         if not isinstance(value, Seq):
             raise SourceError(where(value, fallback), f"expected a list: {what}")
         items = list(value)
-        qualifiers = items.pop() if items and isinstance(items[-1], Map) else None
-        if not least <= len(items) <= most or not all(isinstance(i, Str) for i in items):
+        qualifiers = None
+        if items and isinstance(items[-1], Map) and (len(items) > most or not literal_object):
+            qualifiers = items.pop()
+        well_formed = all(isinstance(i, Str) or (literal_object and n == 2 and isinstance(i, Map)) for n, i in enumerate(items))
+        if not least <= len(items) <= most or not well_formed:
             raise SourceError(value.loc, f"expected {what}, got {len(items)} item(s)")
         return items, qualifiers
 

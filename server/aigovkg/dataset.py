@@ -21,7 +21,7 @@ from .evidence import check_evidence
 from .namespaces import AIGOV, INFERRED_GRAPH, ONTOLOGY_GRAPH
 from .ontology import OntologyIndex, load_ontology_graph
 from .paths import data_dir
-from .reasoner import ReasonResult, reason
+from .reasoner import ReasonResult, explain_inconsistency, reason
 from .report import Violation
 from .shacl import load_shapes, run_shapes, union_graph
 
@@ -186,9 +186,10 @@ def build(
         say("reasoning with HermiT")
         result = reason(ontology, quads, domain_properties(index))
         if not result.consistent:
-            violations.append(
-                Violation("<dataset>", "", "", f"the ontology and data are inconsistent: {result.explanation}", "reasoner")
-            )
+            message = f"the ontology and data are inconsistent: {result.explanation}"
+            violations.append(Violation("<dataset>", "", "", message, "reasoner"))
+            causes = explain_inconsistency(ontology, quads, domain_properties(index))
+            violations += [Violation("<dataset>", "", "", f"likely cause: {cause}", "reasoner") for cause in causes]
         for cls in result.unsatisfiable:
             violations.append(Violation("<ontology>", cls, "", "class is unsatisfiable", "reasoner"))
         asserted = {(s, p, o) for s, p, o, _ in quads}

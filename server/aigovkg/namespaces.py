@@ -75,3 +75,16 @@ def file_iri(name: str) -> str:
     'https://w3id.org/aigov/id/file/000_a2c525d67c15980e'
     """
     return str(FILE[name.rsplit(".", 1)[0]])
+
+
+def curie(iri: object) -> str:
+    """The shortest prefixed form of an IRI, or the IRI itself.
+
+    >>> curie("https://w3id.org/aigov/ontology#Actor"), curie("http://example.org/x")
+    ('aigov:Actor', 'http://example.org/x')
+    """
+    text = str(iri)
+    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        if text.startswith(ns):
+            return f"{prefix}:{text[len(ns) :]}"
+    return text

@@ -20,10 +20,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
+from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from .compiler import Quad
-from .namespaces import ENTITIES_GRAPH, ONTOLOGY_GRAPH, PAPER
+from .namespaces import ENTITIES_GRAPH, ONTOLOGY_GRAPH, PAPER, curie
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +92,12 @@ def reason(ontology: Graph, quads: list[Quad], domain_properties: set[URIRef]) -
             with inferred_onto:
                 owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
         except owlready2.OwlReadyInconsistentOntologyError as exc:
-            return ReasonResult(False, explanation=str(exc), seconds=time.perf_counter() - started)
+            detail = str(exc).strip() or (
+                "HermiT found no model; typical causes: an entity typed with two disjoint classes, or a property "
+                "used on a subject or object outside its rdfs:domain / rdfs:range (for example aigov:supports, "
+                "whose domain is aigov:Actor, on an instrument)"
+            )
+            return ReasonResult(False, explanation=detail, seconds=time.perf_counter() - started)
         except owlready2.OwlReadyJavaError as exc:
             message = str(exc)
             if "java" in message.lower() and "not found" in message.lower():
@@ -111,6 +117,45 @@ def reason(ontology: Graph, quads: list[Quad], domain_properties: set[URIRef]) -
     inferred = raw | _superclass_closure(ontology, asserted | {(s, o) for s, p, o in raw if p == RDF.type})
     inferred = {t for t in inferred if not (t[1] == RDF.type and (t[0], t[2]) in asserted) and t not in graph}
     return ReasonResult(True, unsatisfiable, sorted(inferred), seconds=time.perf_counter() - started)
+
+
+def explain_inconsistency(ontology: Graph, quads: list[Quad], domain_properties: set[URIRef]) -> list[str]:
+    """Name the triples that put a node into two disjoint classes (through its type, domains and ranges).
+
+    HermiT only says that no model exists; this finds the usual culprits so a contributor can act:
+    a property used on a subject outside its rdfs:domain, or on an object outside its rdfs:range.
+    """
+    disjoint: list[set[URIRef]] = []
+    for axiom in ontology.subjects(RDF.type, OWL.AllDisjointClasses):
+        members = ontology.value(axiom, OWL.members)
+        disjoint.append({m for m in Collection(ontology, members) if isinstance(m, URIRef)} if members else set())
+
+    def supers(cls: URIRef) -> set[URIRef]:
+        return {c for c in ontology.transitive_objects(cls, RDFS.subClassOf) if isinstance(c, URIRef)}
+
+    def clash(a: URIRef, b: URIRef) -> bool:
+        sa, sb = supers(a), supers(b)
+        return any(sa & group and sb & group and not (sa & sb & group) for group in disjoint)
+
+    asserted: dict[object, set[URIRef]] = {}
+    for s, p, o, g in quads:
+        if g == ENTITIES_GRAPH and p == RDF.type and isinstance(o, URIRef):
+            asserted.setdefault(s, set()).add(o)
+    found = []
+    for s, p, o, g in quads:
+        if p not in domain_properties or not str(g).startswith(str(PAPER)):
+            continue
+        for node, axis in ((s, RDFS.domain), (o, RDFS.range)):
+            required = ontology.value(p, axis)
+            if not isinstance(required, URIRef):
+                continue
+            for cls in asserted.get(node, ()):
+                if clash(cls, required):
+                    found.append(
+                        f"({curie(s)}, {curie(p)}, {curie(o)}) in {curie(g)}: {curie(node)} is a {curie(cls)} "
+                        f"but the {curie(axis)} of {curie(p)} is {curie(required)}"
+                    )
+    return sorted(set(found))
 
 
 def _superclass_closure(ontology: Graph, typed: set[tuple[object, object]]) -> set[tuple[URIRef, URIRef, URIRef]]:

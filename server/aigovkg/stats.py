@@ -10,17 +10,9 @@ from rdflib import URIRef
 from rdflib.namespace import RDF
 
 from .compiler import Quad
-from .namespaces import AIGOV, ENTITIES_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, PAPER, PREFIXES, SCHEMA
+from .namespaces import AIGOV, ENTITIES_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, PAPER, SCHEMA, curie
 
 CLAIM_CLASSES = (AIGOV.StatementClaim, AIGOV.BeliefAttribution, AIGOV.MembershipAttribution)
-
-
-def curie(iri: object) -> str:
-    text = str(iri)
-    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-        if text.startswith(ns):
-            return f"{prefix}:{text[len(ns) :]}"
-    return text
 
 
 @dataclass
