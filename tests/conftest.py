@@ -14,6 +14,7 @@ import threading
 import time
 import warnings
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark what needs Java (the ``built`` dataset) or the corpus, so ``-m`` can select them."""
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
-        if {"built", "store", "client", "endpoint"} & set(fixtures):
+        if {"built", "store", "client", "endpoint", "server", "served_quads"} & set(fixtures):
             item.add_marker(pytest.mark.reasoner)
         if "corpus_dir" in fixtures:
             item.add_marker(pytest.mark.corpus)
@@ -72,17 +73,20 @@ def store(built: Build) -> OxigraphStore:
     return OxigraphStore(built.quads)
 
 
-@pytest.fixture(scope="session")
-def endpoint(store: OxigraphStore) -> Iterator[str]:
-    """A real uvicorn server on a free port, in a background thread; yields the /sparql URL."""
-    from aigovkg.app import create_app
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
+
+@contextmanager
+def serve_in_thread(app: Any) -> Iterator[str]:
+    """Run ``app`` under a real uvicorn server (lifespan on) on a free port; yields the base URL."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     host, port = sock.getsockname()
-    config = uvicorn.Config(create_app(store), log_level="warning", lifespan="off", ws="none")
-    server = uvicorn.Server(config)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on", ws="none"))
     errors: list[BaseException] = []
 
     def serve() -> None:
@@ -93,35 +97,105 @@ def endpoint(store: OxigraphStore) -> Iterator[str]:
 
     thread = threading.Thread(target=serve, name="uvicorn-test-server", daemon=True)
     thread.start()
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while not server.started:
         if errors or not thread.is_alive():
             pytest.fail(f"the test server did not start: {errors[0] if errors else 'thread ended'}")
         if time.monotonic() > deadline:
-            pytest.fail("the test server did not start within 30 s")
+            pytest.fail("the test server did not start within 60 s")
         time.sleep(0.05)
-    with socket.create_connection((host, port), timeout=5):
-        pass
-    yield f"http://{host}:{port}/sparql"
-    server.should_exit = True
-    thread.join(timeout=30)
-    sock.close()
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        sock.close()
     assert not thread.is_alive(), "the test server did not stop"
     assert not errors, f"the test server failed: {errors[0]!r}"
 
 
 @pytest.fixture(scope="session")
-def client(store: OxigraphStore) -> Iterator[Any]:
-    """An in-process FastAPI TestClient over the built store."""
+def served_quads(built: Build) -> list[Any]:
+    from aigovkg.rdfterms import to_ox_quads
+
+    return to_ox_quads(built.quads)
+
+
+def make_app(quads: list[Any], **limits: Any) -> Any:
+    """The application over a fresh process engine holding ``quads``."""
+    from aigovkg.app import create_app
+    from aigovkg.engine import ProcessEngine
+    from aigovkg.protocol import Limits
+
+    settings = Limits(**limits)
+    engine = ProcessEngine(quads, writable=settings.allow_update, workers=2, timeout=settings.timeout)
+    return create_app(engine, settings, quads=quads)
+
+
+@pytest.fixture(scope="session")
+def server(served_quads: list[Any]) -> Iterator[str]:
+    """A real uvicorn server over the built data (read-only, default limits); yields the base URL."""
+    with serve_in_thread(make_app(served_quads)) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def endpoint(server: str) -> str:
+    """The /sparql URL of ``server``."""
+    return server + "/sparql"
+
+
+@pytest.fixture(scope="session")
+def client(served_quads: list[Any]) -> Iterator[Any]:
+    """An in-process FastAPI TestClient over the built data (its query workers are real processes)."""
     with warnings.catch_warnings():
         # Starlette >= 1 prefers httpx2 and warns when it falls back to httpx (what the test extra installs).
         warnings.filterwarnings("ignore", message=r"Using `httpx` with `starlette\.testclient` is deprecated")
         from fastapi.testclient import TestClient
 
-    from aigovkg.app import create_app
-
-    with TestClient(create_app(store)) as test_client:
+    with TestClient(make_app(served_quads)) as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="session")
+def cli_server() -> Callable[..., Any]:
+    """Start ``aigov serve ARGS`` in a subprocess on a free port: a context manager yielding the base URL."""
+
+    @contextmanager
+    def start(*args: str) -> Iterator[str]:
+        import httpx
+
+        port = free_port()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "aigovkg.cli", "serve", "--port", str(port), "-q", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 120
+        try:
+            while True:
+                if proc.poll() is not None:
+                    out, err = proc.communicate()
+                    pytest.fail(f"aigov serve {' '.join(args)} exited with {proc.returncode}: {err.decode()[-2000:]}")
+                try:
+                    if httpx.get(base + "/health", timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if time.monotonic() > deadline:
+                    pytest.fail(f"aigov serve {' '.join(args)} did not answer within 120 s")
+                time.sleep(0.2)
+            yield base
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+    return start
 
 
 @pytest.fixture(scope="session")

@@ -79,7 +79,7 @@ def test_select_negotiation(client: Any, accept: str, media: str, sources: dict[
     response = client.get("/sparql", params={"query": ZH_TITLES}, headers={"Accept": accept})
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].split(";")[0] == media
-    assert response.headers["vary"] == "Accept"
+    assert "Accept" in response.headers["vary"]
     titles = zh_titles(sources).values()
     assert titles
     for title in titles:
@@ -140,7 +140,6 @@ def test_syntax_error_is_400_with_the_message(client: Any) -> None:
 @pytest.mark.parametrize(
     "request_args",
     [
-        {"method": "GET"},
         {"method": "GET", "params": {"query": "  "}},
         {"method": "POST", "data": {"other": "x"}},
         {"method": "POST", "content": b"", "headers": {"Content-Type": SPARQL_QUERY}},
@@ -182,20 +181,20 @@ def test_wrong_post_content_type_is_415(client: Any) -> None:
 def test_non_utf8_body_is_400(client: Any, content_type: str, body: bytes) -> None:
     response = client.post("/sparql", content=body, headers={"Content-Type": content_type})
     assert response.status_code == 400
-    assert "not UTF-8" in response.text
+    assert "not valid UTF-8" in response.text
 
 
 def test_negotiate_doctests() -> None:
     import doctest
 
-    import aigovkg.app
+    import aigovkg.results
 
-    result = doctest.testmod(aigovkg.app)
+    result = doctest.testmod(aigovkg.results)
     assert result.attempted and not result.failed
 
 
 def test_health(client: Any, store: Any) -> None:
-    assert client.get("/health").json() == {"status": "ok", "quads": len(store)}
+    assert client.get("/health").json() == {"status": "ok", "quads": len(store), "writable": False}
 
 
 # ---------------------------------------------------------------- over HTTP

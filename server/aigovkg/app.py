@@ -1,146 +1,274 @@
-"""The FastAPI application: a minimal SPARQL 1.1 query endpoint at /sparql.
+"""The FastAPI application: the SPARQL 1.1 endpoint and what is built on it.
 
-The query comes by GET (``?query=``), by POST of a form (``application/x-www-form-urlencoded``, field
-``query``) or by POST of the query itself (``application/sparql-query``). SELECT and ASK results are
-SPARQL JSON (default), XML, CSV or TSV; CONSTRUCT and DESCRIBE results are Turtle (default),
-N-Triples, RDF/XML or JSON-LD, chosen by the Accept header (406 when none is acceptable).
+* ``/sparql``: the SPARQL 1.1 Protocol (query, and update when allowed); with no operation, the
+  service description.
+* ``/rdf-graph-store``: Graph Store Protocol read access (GET, HEAD) with ``?graph=`` or ``?default``.
+* ``/void``: the VoID description of the dataset.
+* ``/queries``: the canned queries, listed and run with their parameters bound by the engine.
+* ``/health``.
 
-Each query is parsed, evaluated and serialised in one worker thread, so the event loop never waits on
-it (and pyoxigraph's result iterators, which must stay on the thread that made them, never move).
+Every query runs in a worker process of the engine (see engine.py), never on the event loop.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Annotated
+import inspect
+import json
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
 from urllib.parse import parse_qs
 
 import pyoxigraph as ox
 from fastapi import FastAPI, Query, Request
-from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import PlainTextResponse, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from . import __version__
-from .namespaces import PREFIXES
-from .store import GraphStore
+from .describe import graph_statistics, service_description, void_description
+from .engine import Job, Outcome, ProcessEngine
+from .protocol import Limits, ProtocolError, Request as ProtocolRequest
+from .protocol import format_accept, is_protocol_operation, parse, parse_params
+from .queries import CannedQuery, load_queries
+from .results import TRIPLE_FORMATS, negotiate, serialize_graph
 
-RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-    "application/json": ox.QueryResultsFormat.JSON,
-}
-GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-}
-FORM = "application/x-www-form-urlencoded"
-DIRECT = "application/sparql-query"
+TEXT = "text/plain; charset=utf-8"
+GRAPH_ASK = "ASK { GRAPH ?g { ?s ?p ?o } }"
+GRAPH_GET = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+DEFAULT_GET = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 
 
-def _specificity(media_range: str, offer: str) -> int:
-    """How closely ``media_range`` matches ``offer``: 2 exactly, 1 ``type/*``, 0 ``*/*``, -1 not at all."""
-    if media_range == offer:
-        return 2
-    if media_range.endswith("/*") and offer.startswith(media_range[:-1]):
-        return 1
-    return 0 if media_range == "*/*" else -1
+def _error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    return PlainTextResponse(message.rstrip("\n") + "\n", status_code=status, headers=headers)
 
 
-def negotiate(accept: str, offered: Mapping[str, object]) -> str | None:
-    """The offered media type the Accept header rates highest (ties: the first offered), or None.
-
-    >>> negotiate("", RESULT_FORMATS)
-    'application/sparql-results+json'
-    >>> negotiate("text/csv;q=0.5, application/sparql-results+xml", RESULT_FORMATS)
-    'application/sparql-results+xml'
-    >>> negotiate("text/*, text/csv;q=0", RESULT_FORMATS)
-    'text/tab-separated-values'
-    >>> negotiate("image/png", GRAPH_FORMATS) is None
-    True
-    """
-    if not accept.strip():
-        return next(iter(offered))
-    ranges: list[tuple[str, float]] = []
-    for part in accept.split(","):
-        media, *params = (field.strip().lower() for field in part.split(";"))
-        q = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        if media:
-            ranges.append((media, q))
-    best, best_q = None, 0.0
-    for offer in offered:
-        # The most specific range matching the offer sets its quality.
-        matches = [(spec, q) for media, q in ranges if (spec := _specificity(media, offer)) >= 0]
-        if matches and (q := max(matches)[1]) > best_q:
-            best, best_q = offer, q
-    return best
+def _respond(outcome: Outcome, head: bool = False) -> Response:
+    headers = {"Vary": "Accept"}
+    if outcome.status == 204:
+        return Response(status_code=204)
+    return Response(b"" if head else outcome.body, status_code=outcome.status, media_type=outcome.media_type, headers=headers)
 
 
-def execute(store: GraphStore, query: str, accept: str) -> Response:
-    """Run ``query`` and serialise its result as the Accept header asks (blocking: call in a worker thread)."""
-    try:
-        result = store.query(query)
-    except SyntaxError as exc:
-        return PlainTextResponse(f"SPARQL syntax error: {exc}\n", status_code=400)
-    try:
-        if isinstance(result, ox.QuerySolutions | ox.QueryBoolean):
-            media = negotiate(accept, RESULT_FORMATS)
-            if media is None:
-                return PlainTextResponse(
-                    f"not acceptable: {accept}; SELECT and ASK results are offered as {', '.join(RESULT_FORMATS)}\n",
-                    status_code=406,
-                )
-            body = result.serialize(format=RESULT_FORMATS[media])
-        else:
-            media = negotiate(accept, GRAPH_FORMATS)
-            if media is None:
-                return PlainTextResponse(
-                    f"not acceptable: {accept}; CONSTRUCT and DESCRIBE results are offered as {', '.join(GRAPH_FORMATS)}\n",
-                    status_code=406,
-                )
-            body = ox.serialize(result, format=GRAPH_FORMATS[media], prefixes=PREFIXES)
-    except (OSError, ValueError, RuntimeError) as exc:  # evaluation errors surface while iterating
-        return PlainTextResponse(f"query evaluation failed: {exc}\n", status_code=500)
-    return Response(body, media_type=media, headers={"Vary": "Accept"})
+async def _read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise ProtocolError(413, f"request body of {declared} bytes exceeds this server's limit of {limit}")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ProtocolError(413, f"request body exceeds this server's limit of {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
-def create_app(store: GraphStore) -> FastAPI:
-    app = FastAPI(title="AIGov KG SPARQL endpoint", version=__version__)
+def _rdf_response(triples: Sequence[ox.Triple], accept: str, what: str) -> Response:
+    media = negotiate(accept, TRIPLE_FORMATS)
+    if media is None:
+        return _error(406, f"not acceptable: {accept}; {what} is offered as {', '.join(TRIPLE_FORMATS)}")
+    return Response(serialize_graph(triples, media), media_type=media, headers={"Vary": "Accept"})
 
-    async def run(request: Request, query: str | None) -> Response:
-        if not query or not query.strip():
-            return PlainTextResponse("missing 'query' parameter\n", status_code=400)
-        return await run_in_threadpool(execute, store, query, request.headers.get("accept", ""))
 
-    @app.get("/sparql")
-    async def sparql_get(request: Request, query: Annotated[str | None, Query()] = None) -> Response:
-        return await run(request, query)
+def create_app(
+    engine: ProcessEngine,
+    limits: Limits = Limits(),
+    *,
+    quads: Sequence[ox.Quad] = (),
+    queries: dict[str, CannedQuery] | None = None,
+    cors_origins: Sequence[str] = ("*",),
+) -> FastAPI:
+    """The application over ``engine``. ``quads`` (the loaded dataset) feed the VoID and service descriptions."""
+    canned = load_queries() if queries is None else queries
+    merged, per_graph = graph_statistics(quads)
+    graph_sizes = None if engine.writable else {g: s.triples for g, s in per_graph.items()}
 
-    @app.post("/sparql")
-    async def sparql_post(request: Request) -> Response:
-        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if content_type not in (FORM, DIRECT):
-            return PlainTextResponse(f"POST needs Content-Type {DIRECT} or {FORM}\n", status_code=415)
-        raw = await request.body()
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await engine.start()
         try:
-            text = raw.decode("utf-8")
-            query = text if content_type == DIRECT else parse_qs(text, errors="strict").get("query", [None])[0]
-        except UnicodeDecodeError:
-            return PlainTextResponse("request body is not UTF-8\n", status_code=400)
-        return await run(request, query)
+            yield
+        finally:
+            await engine.close()
 
-    @app.get("/health")
+    app = FastAPI(
+        title="AIGov KG",
+        version=__version__,
+        description="SPARQL 1.1 endpoint and canned queries over the knowledge graph of global AI governance.",
+        lifespan=lifespan,
+    )
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=list(cors_origins),
+        allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+        allow_headers=["Accept", "Content-Type"],
+    )
+
+    @app.exception_handler(ProtocolError)
+    async def protocol_error(_request: Request, exc: ProtocolError) -> Response:
+        return _error(exc.status, exc.message, exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_request: Request, exc: RequestValidationError) -> Response:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:]) or e['loc'][0]}: {e['msg']}" for e in exc.errors())
+        return _error(400, f"bad request: {problems}")
+
+    def endpoint_url(request: Request) -> str:
+        return str(request.url.replace(query="", fragment="")).rstrip("/")
+
+    def describe_service(request: Request) -> Response:
+        triples = service_description(
+            endpoint_url(request),
+            allow_update=limits.allow_update,
+            federation=bool(limits.service_allowlist),
+            merged_default=not engine.writable,
+            graphs=graph_sizes,
+            default_triples=None if engine.writable else merged.triples,
+        )
+        return _rdf_response(triples, request.headers.get("accept", ""), "the service description")
+
+    async def sparql(request: Request) -> Response:
+        if len(request.url.query) > limits.max_body_bytes:
+            return _error(414, f"URL query string exceeds this server's limit of {limits.max_body_bytes} bytes: POST the query")
+        params = parse_params(request.url.query)
+        body = await _read_body(request, limits.max_body_bytes) if request.method == "POST" else b""
+        preq = ProtocolRequest(
+            method=request.method,
+            params=params,
+            content_type=request.headers.get("content-type"),
+            body=body,
+            accept=request.headers.get("accept", ""),
+            authorization=request.headers.get("authorization"),
+            base_iri=endpoint_url(request),
+        )
+        if request.method == "GET" and not is_protocol_operation(preq):
+            return describe_service(request)
+        job = parse(preq, limits)
+        return _respond(await engine.run(job))
+
+    for path in ("/sparql", "/sparql/"):
+        app.add_api_route(
+            path,
+            sparql,
+            methods=["GET", "POST", "PUT", "DELETE", "PATCH"],
+            include_in_schema=path == "/sparql",
+            summary="SPARQL 1.1 Protocol endpoint (query; update when enabled; service description with no query)",
+            name="sparql" if path == "/sparql" else "sparql_slash",
+        )
+
+    @app.api_route("/rdf-graph-store", methods=["GET", "HEAD"], summary="Graph Store Protocol: read a graph")
+    async def graph_store(request: Request, graph: str | None = None, default: str | None = None) -> Response:
+        head = request.method == "HEAD"
+        if (graph is None) == (default is None):
+            raise ProtocolError(400, "name one graph: ?graph=<IRI> or ?default")
+        accept = request.headers.get("accept", "")
+        if negotiate(accept, TRIPLE_FORMATS) is None:
+            raise ProtocolError(406, f"not acceptable: {accept}; graphs are offered as {', '.join(TRIPLE_FORMATS)}")
+        if graph is None:
+            return _respond(await engine.run(Job("query", DEFAULT_GET, accept=accept, max_rows=10**9)), head)
+        try:
+            iri = ox.NamedNode(graph)
+        except ValueError:
+            raise ProtocolError(400, f"'graph' must be an absolute IRI, got {graph!r}") from None
+        exists = await engine.run(Job("query", GRAPH_ASK, accept="text/csv", substitutions={"g": iri}))
+        if exists.body.strip() != b"true":
+            return _error(404, f"no graph named <{graph}> in this dataset")
+        outcome = await engine.run(Job("query", GRAPH_GET, accept=accept, substitutions={"g": iri}, max_rows=10**9))
+        return _respond(outcome, head)
+
+    @app.get("/void", summary="VoID description of the dataset")
+    async def void(request: Request) -> Response:
+        return _rdf_response(void_description(quads, endpoint_url(request).rsplit("/", 1)[0] + "/sparql"), request.headers.get("accept", ""), "the VoID description")
+
+    @app.get("/queries", summary="The canned queries: id, summary, description, tags, parameters")
+    async def list_queries(request: Request) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": q.id,
+                "summary": q.summary,
+                "description": q.description,
+                "tags": list(q.tags),
+                "parameters": [{"name": p.name, "type": p.kind, "default": p.default} for p in q.parameters],
+                "url": str(request.url_for(f"query_{q.id}")),
+            }
+            for q in canned.values()
+        ]
+
+    for query in canned.values():
+        _add_canned_route(app, query, engine, limits)
+
+    @app.get("/health", summary="Liveness and the size of the dataset")
     async def health() -> dict[str, object]:
-        return {"status": "ok", "quads": len(store)}
+        return {"status": "ok", "quads": len(engine), "writable": engine.writable}
 
     return app
+
+
+def _add_canned_route(app: FastAPI, query: CannedQuery, engine: ProcessEngine, limits: Limits) -> None:
+    """GET and POST /queries/{id}, with the query's parameters declared for the OpenAPI document."""
+
+    async def run(request: Request, **_declared: Any) -> Response:
+        values = {k: v[-1] for k, v in parse_params(request.url.query).items()}
+        if request.method == "POST":
+            body = await _read_body(request, limits.max_body_bytes)
+            media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+            if media == "application/json":
+                try:
+                    data = json.loads(body or b"{}")
+                except ValueError as exc:
+                    raise ProtocolError(400, f"request body is not valid JSON: {exc}") from None
+                if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+                    raise ProtocolError(400, "the JSON body must be an object of parameter name -> string value")
+                values.update(data)
+            elif media == "application/x-www-form-urlencoded":
+                try:
+                    values.update({k: v[-1] for k, v in parse_qs(body.decode("utf-8"), keep_blank_values=True, errors="strict").items()})
+                except UnicodeDecodeError:
+                    raise ProtocolError(400, "request body is not valid UTF-8") from None
+            elif body.strip():
+                raise ProtocolError(415, "POST the parameters as application/json or application/x-www-form-urlencoded")
+        accept = request.headers.get("accept", "")
+        fmt = values.pop("format", None)
+        if fmt:
+            accept = format_accept(fmt)
+        for name, value in values.items():
+            if not value.strip():
+                raise ProtocolError(400, f"parameter '{name}' is empty")
+        try:
+            bindings = query.bindings(values)
+        except ValueError as exc:
+            raise ProtocolError(400, str(exc)) from None
+        job = Job("query", query.text, accept=accept, substitutions=bindings, max_rows=limits.max_rows)
+        return _respond(await engine.run(job))
+
+    signature = [inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request)]
+    for p in query.parameters:
+        kind = "an IRI" if p.kind == "iri" else "a string"
+        signature.append(
+            inspect.Parameter(
+                p.name,
+                inspect.Parameter.KEYWORD_ONLY,
+                annotation=str | None,
+                default=Query(None, description=f"{kind}; default {p.default}", examples=[p.default]),
+            )
+        )
+    signature.append(
+        inspect.Parameter(
+            "format",
+            inspect.Parameter.KEYWORD_ONLY,
+            annotation=str | None,
+            default=Query(None, description="result format (json, xml, csv, tsv, turtle...) instead of the Accept header"),
+        )
+    )
+    run.__signature__ = inspect.Signature(signature)  # type: ignore[attr-defined]
+    app.add_api_route(
+        f"/queries/{query.id}",
+        run,
+        methods=["GET", "POST"],
+        name=f"query_{query.id}",
+        summary=query.summary,
+        description=query.description,
+        tags=["canned queries", *query.tags],
+        response_class=Response,
+    )
+

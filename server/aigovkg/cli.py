@@ -156,22 +156,53 @@ def cmd_anchor(args: argparse.Namespace) -> int:
     return EXIT_VIOLATIONS if failed else EXIT_OK
 
 
+def serve_settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """The endpoint's limits from the command line (and AIGOV_UPDATE_TOKEN)."""
+    import os
+
+    from .protocol import Limits
+
+    token = args.update_token or os.environ.get("AIGOV_UPDATE_TOKEN") or None
+    local = args.host in ("127.0.0.1", "localhost", "::1")
+    if args.allow_update and not local and token is None:
+        raise UsageError(
+            f"--allow-update on {args.host} (beyond localhost) needs a bearer token: pass --update-token or set AIGOV_UPDATE_TOKEN"
+        )
+    for name in ("timeout", "max_rows", "max_body", "workers"):
+        if getattr(args, name) <= 0:
+            raise UsageError(f"--{name.replace('_', '-')} must be positive")
+    return Limits(
+        allow_update=args.allow_update,
+        update_token=token,
+        service_allowlist=frozenset(args.service_allow),
+        max_body_bytes=args.max_body,
+        max_rows=args.max_rows,
+        timeout=args.timeout,
+    )
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from .app import create_app
-    from .store import OxigraphStore
+    from .engine import ProcessEngine
+    from .rdfterms import to_ox_quads
 
     say = _progress(args.quiet)
-    if args.dataset:
+    limits = serve_settings(args)
+    if args.empty:
+        quads = []
+    elif args.dataset:
         from .dataset import parse_rdf_file
 
-        quads = parse_rdf_file(Path(args.dataset))
+        quads = to_ox_quads(parse_rdf_file(Path(args.dataset)))
     else:
-        quads = _built_quads(args)
-    store = OxigraphStore(quads)
-    say(f"serving {len(store)} quads at http://{args.host}:{args.port}/sparql")
-    uvicorn.run(create_app(store), host=args.host, port=args.port, log_level="warning")
+        quads = to_ox_quads(_built_quads(args))
+    engine = ProcessEngine(quads, writable=args.allow_update, workers=args.workers, timeout=args.timeout)
+    app = create_app(engine, limits, quads=quads, cors_origins=args.cors_origin or ["*"])
+    mode = "read-write" if args.allow_update else "read-only"
+    say(f"serving {len(engine)} quads ({mode}) at http://{args.host}:{args.port}/sparql")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return EXIT_OK
 
 
@@ -227,6 +258,17 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--dataset", metavar="FILE", help="serve this N-Quads/TriG file instead of building")
+    s.add_argument("--empty", action="store_true", help="start with an empty store (for conformance tests)")
+    s.add_argument("--allow-update", action="store_true", help="accept SPARQL Update (off by default)")
+    s.add_argument("--update-token", metavar="TOKEN", help="bearer token updates must carry (required beyond localhost)")
+    s.add_argument("--workers", type=int, default=2, help="query worker processes (read-only; default 2)")
+    s.add_argument("--timeout", type=float, default=30.0, help="seconds before a query is stopped (default 30)")
+    s.add_argument("--max-rows", type=int, default=100_000, help="most result rows or triples (default 100000)")
+    s.add_argument("--max-body", type=int, default=1_000_000, help="largest request body in bytes (default 1000000)")
+    s.add_argument(
+        "--service-allow", action="append", default=[], metavar="IRI", help="SPARQL endpoint SERVICE may call (repeatable)"
+    )
+    s.add_argument("--cors-origin", action="append", metavar="ORIGIN", help="origin allowed by CORS (repeatable; default *)")
     return p
 
 
