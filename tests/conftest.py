@@ -10,6 +10,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import warnings
@@ -166,18 +167,19 @@ def cli_server() -> Callable[..., Any]:
         import httpx
 
         port = free_port()
+        log = tempfile.TemporaryFile()
         proc = subprocess.Popen(
             [sys.executable, "-m", "aigovkg.cli", "serve", "--port", str(port), "-q", *args],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
         )
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 120
         try:
             while True:
                 if proc.poll() is not None:
-                    out, err = proc.communicate()
-                    pytest.fail(f"aigov serve {' '.join(args)} exited with {proc.returncode}: {err.decode()[-2000:]}")
+                    log.seek(0)
+                    pytest.fail(f"aigov serve {' '.join(args)} exited with {proc.returncode}: {log.read().decode()[-2000:]}")
                 try:
                     if httpx.get(base + "/health", timeout=2).status_code == 200:
                         break
@@ -194,6 +196,7 @@ def cli_server() -> Callable[..., Any]:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+            log.close()
 
     return start
 

@@ -147,16 +147,17 @@ def create_app(
         return _respond(await engine.run(job))
 
     for path in ("/sparql", "/sparql/"):
-        app.add_api_route(
-            path,
-            sparql,
-            methods=["GET", "POST", "PUT", "DELETE", "PATCH"],
-            include_in_schema=path == "/sparql",
-            summary="SPARQL 1.1 Protocol endpoint (query; update when enabled; service description with no query)",
-            name="sparql" if path == "/sparql" else "sparql_slash",
-        )
+        for method in ("GET", "POST", "PUT", "DELETE", "PATCH"):
+            # Every method reaches the protocol parser, which answers 405 to all but GET and POST.
+            app.add_api_route(
+                path,
+                sparql,
+                methods=[method],
+                include_in_schema=path == "/sparql" and method in ("GET", "POST"),
+                summary="SPARQL 1.1 Protocol endpoint (query; update when enabled; service description with no query)",
+                name=("sparql" if path == "/sparql" else "sparql_slash") + ("" if method == "GET" else f"_{method.lower()}"),
+            )
 
-    @app.api_route("/rdf-graph-store", methods=["GET", "HEAD"], summary="Graph Store Protocol: read a graph")
     async def graph_store(request: Request, graph: str | None = None, default: str | None = None) -> Response:
         head = request.method == "HEAD"
         if (graph is None) == (default is None):
@@ -175,6 +176,9 @@ def create_app(
             return _error(404, f"no graph named <{graph}> in this dataset")
         outcome = await engine.run(Job("query", GRAPH_GET, accept=accept, substitutions={"g": iri}, max_rows=10**9))
         return _respond(outcome, head)
+
+    app.add_api_route("/rdf-graph-store", graph_store, methods=["GET"], summary="Graph Store Protocol: read a graph")
+    app.add_api_route("/rdf-graph-store", graph_store, methods=["HEAD"], include_in_schema=False, name="graph_store_head")
 
     @app.get("/void", summary="VoID description of the dataset")
     async def void(request: Request) -> Response:
@@ -261,14 +265,15 @@ def _add_canned_route(app: FastAPI, query: CannedQuery, engine: ProcessEngine, l
         )
     )
     run.__signature__ = inspect.Signature(signature)  # type: ignore[attr-defined]
-    app.add_api_route(
-        f"/queries/{query.id}",
-        run,
-        methods=["GET", "POST"],
-        name=f"query_{query.id}",
-        summary=query.summary,
-        description=query.description,
-        tags=["canned queries", *query.tags],
-        response_class=Response,
-    )
+    for method in ("GET", "POST"):
+        app.add_api_route(
+            f"/queries/{query.id}",
+            run,
+            methods=[method],
+            name=f"query_{query.id}" + ("" if method == "GET" else "_post"),
+            summary=query.summary,
+            description=query.description,
+            tags=["canned queries", *query.tags],
+            response_class=Response,
+        )
 
