@@ -127,4 +127,32 @@ def test_evidence_catches_a_mention_that_does_not_name_the_entity(built: Build, 
         (ID["china"], URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal("Cathay", lang="en"), ENTITIES_GRAPH)
     )
     found = check_evidence(quads, corpus)
-    assert found and all("no evidence quote of this mention" in v.message for v in found)
+    assert found and all("of this mention contains no label of" in v.message for v in found)
+
+
+def test_evidence_checks_every_span_of_a_mention(built: Build, corpus: Corpus) -> None:
+    """Regression: one span naming the entity used to excuse another span of the same mention that did not."""
+    from aigovkg.namespaces import SCHEMA
+
+    rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    quads = instance_quads(built)
+    index = set(quads)
+    mention, graph = next(
+        (c, g) for c, p, o, g in quads
+        if p == URIRef(rdf + "object") and o == ID["china"] and (c, URIRef(rdf + "predicate"), SCHEMA.mentions, g) in index
+    )
+    old = next(o for c, p, o, _g in quads if c == mention and p == AIGOV.hasEvidence)
+    # Copy one of its spans to the paper's first four characters, which do not name China.
+    text = corpus.text("000_a2c525d67c15980e.txt")[0:4]
+    assert "中" not in text
+    new = URIRef(str(old).rsplit("/", 1)[0] + "/0-4")
+    values = {"exact": Literal(text), "start": Literal(0), "end": Literal(4)}
+    copied = [(mention, AIGOV.hasEvidence, new, graph)]
+    for s, p, o, g in quads:
+        if str(s).startswith(str(old)):
+            local = str(p).rsplit("#", 1)[-1]
+            o2 = values.get(local, URIRef(str(o).replace(str(old), str(new))) if isinstance(o, URIRef) else o)
+            copied.append((URIRef(str(s).replace(str(old), str(new))), p, o2, g))
+    found = check_evidence(quads + copied, corpus)
+    assert [v.node for v in found] == [str(mention)]
+    assert str(new) in found[0].message

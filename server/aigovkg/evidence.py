@@ -182,14 +182,16 @@ def check_evidence(quads: Iterable[Quad], corpus: Corpus, origins: dict[str, str
 def _check_mention(
     index: QuadIndex, claim: object, entity: object, evidence: list[object], quotes: dict[object, str], report: object
 ) -> None:
-    labels = [str(lbl) for lbl in index.objects(entity, RDFS.label) + index.objects(entity, SKOS.altLabel)]
-    texts = [squash(quotes[ev]) for ev in evidence if ev in quotes]
-    if not texts or not labels:
+    """Every evidence span of a mention must name the entity (one span naming it does not excuse another)."""
+    labels = [squash(str(lbl)) for lbl in index.objects(entity, RDFS.label) + index.objects(entity, SKOS.altLabel)]
+    labels = [label for label in labels if label]
+    if not labels:
         return
-    if not any(squash(label) and squash(label) in text for label in labels for text in texts):
-        report(
-            claim,
-            SCHEMA.mentions,
-            f"no evidence quote of this mention contains a label of <{entity}> "  # type: ignore[operator]
-            f"({', '.join(labels)}); add the name as it appears in the text as an 'alt' label",
-        )
+    for ev in evidence:
+        if ev in quotes and not any(label in squash(quotes[ev]) for label in labels):
+            report(
+                claim,
+                SCHEMA.mentions,
+                f"the evidence quote <{ev}> of this mention contains no label of <{entity}>; "  # type: ignore[operator]
+                "quote the passage that names it, or add the name as it appears there as an 'alt' label",
+            )
