@@ -28,9 +28,11 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from . import __version__
 from .describe import graph_statistics, service_description, void_description
 from .engine import Job, Outcome, ProcessEngine
+from .pages import add_pages
 from .protocol import Limits, ProtocolError, Request as ProtocolRequest
 from .protocol import format_accept, is_protocol_operation, parse, parse_params
 from .queries import CannedQuery, load_queries
+from .querypage import add_query_page
 from .results import TRIPLE_FORMATS, negotiate, serialize_graph
 
 TEXT = "text/plain; charset=utf-8"
@@ -205,6 +207,8 @@ def create_app(
     async def health() -> dict[str, object]:
         return {"status": "ok", "quads": len(engine), "writable": engine.writable}
 
+    add_pages(app, engine)
+    add_query_page(app, canned)
     return app
 
 

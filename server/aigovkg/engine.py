@@ -29,6 +29,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from .results import (
+    GRAPH_FORMATS,
     RESULT_FORMATS,
     TRIPLE_FORMATS,
     negotiate,
@@ -44,7 +45,7 @@ TEXT = "text/plain; charset=utf-8"
 class Job:
     """One SPARQL operation to run."""
 
-    operation: str  # "query" | "update"
+    operation: str  # "query" | "update" | "describe" (text: an IRI)
     text: str
     accept: str = ""
     default_graphs: tuple[str, ...] | None = None  # protocol dataset: overrides FROM when given
@@ -73,8 +74,38 @@ def _too_many(what: str, limit: int) -> Outcome:
     )
 
 
+DESCRIBE_QUADS = """SELECT DISTINCT ?s ?p ?o ?g ?iri ?part1 ?part2 WHERE {
+  { GRAPH ?g { ?iri ?p ?o } BIND(?iri AS ?s) }
+  UNION { GRAPH ?g { ?part1 ?p ?o } BIND(?part1 AS ?s) }
+  UNION { GRAPH ?g { ?part2 ?p ?o } BIND(?part2 AS ?s) }
+  UNION { GRAPH ?g { ?s ?p ?iri } BIND(?iri AS ?o) }
+}"""
+
+
+def describe(store: ox.Store, job: Job) -> Outcome:
+    """The quads about one resource (``job.text``, its IRI): every graph's statements with it as subject
+    (and up to two hash IRIs of the same document, ``job.named_graphs``) or as object. RDF in the negotiated
+    format: TriG and N-Quads keep the graphs; the triple formats hold their merge."""
+    media = negotiate(job.accept, GRAPH_FORMATS)
+    if media is None:
+        return _not_acceptable(job.accept, "resource descriptions", GRAPH_FORMATS)
+    iri = ox.NamedNode(job.text)
+    parts = [ox.NamedNode(p) for p in (job.named_graphs or ())][:2]
+    parts += [iri] * (2 - len(parts))
+    bindings = {ox.Variable("iri"): iri, ox.Variable("part1"): parts[0], ox.Variable("part2"): parts[1]}
+    rows = list(islice(store.query(DESCRIBE_QUADS, substitutions=bindings), job.max_rows + 1))
+    if len(rows) > job.max_rows:
+        return _too_many("statements", job.max_rows)
+    quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]
+    if media in TRIPLE_FORMATS:
+        return Outcome(200, media, serialize_graph(list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads)), media))
+    return Outcome(200, media, serialize_graph(quads, media))
+
+
 def run_job(store: ox.Store, job: Job) -> Outcome:
     """Run one job against ``store`` and serialise its result (what a worker does)."""
+    if job.operation == "describe":
+        return describe(store, job)
     if job.operation == "update":
         try:
             store.update(job.text, base_iri=job.base_iri)

@@ -93,6 +93,7 @@ def render_page(queries: dict[str, CannedQuery], root: str = "") -> str:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>AIGov KG: SPARQL query</title>
+<link rel="icon" href="data:,">
 {styles}
 {scripts}
 </head>
@@ -104,7 +105,8 @@ Write a SPARQL 1.1 query or start from an example.
 <a href="{r}/docs">API</a> · <a href="{r}/queries">canned queries (JSON)</a> · <a href="{r}/void">VoID</a> ·
 <a href="{r}/sparql">service description</a></p>
 </header>
-<noscript><p class="error">This page needs JavaScript. The endpoint itself works without it: GET or POST {r}/sparql?query=…</p></noscript>
+<noscript><p class="error">This page needs JavaScript.
+The endpoint itself works without it: GET or POST {r}/sparql?query=…</p></noscript>
 <main>
 <section id="examples" aria-labelledby="examples-heading">
 <h2 id="examples-heading">Examples</h2>
