@@ -25,6 +25,16 @@ ENSURE_JAVA = command -v java >/dev/null 2>&1 || { \
 		exit 1; \
 	fi; }
 
+# The query page's browser test drives Debian's Chromium through chromedriver.
+ENSURE_CHROMIUM = { command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; } || { \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "chromium not found: installing chromium and chromium-driver with apt-get"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver; \
+	else \
+		echo "error: chromium and chromedriver are needed by the query page test: apt-get install chromium chromium-driver" >&2; \
+		exit 1; \
+	fi; }
+
 .PHONY: serve test check clean
 
 $(PY):
@@ -46,6 +56,7 @@ serve: $(PY)
 
 test: $(PY)
 	@$(ENSURE_JAVA)
+	@$(ENSURE_CHROMIUM)
 	$(PIP) install ".[test]"
 	$(PY) -m pytest $(PYTEST_ARGS)
 

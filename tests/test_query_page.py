@@ -29,6 +29,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 WAIT = 60  # seconds for anything the browser waits on
 RESULTS_JSON = "application/sparql-results+json"
+RDFS = "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
 
 
 class Page(HTMLParser):
@@ -129,8 +130,10 @@ def test_vendored_codemirror_carries_its_licence(server: str) -> None:
 
 
 def test_embedded_json_cannot_end_its_script_block() -> None:
-    nasty = "SELECT * { ?s ?p \"</script><script>alert(1)</script><!-- & \u2028\" }"
-    query = CannedQuery("nasty", "a </script> summary", "<b>&amp;</b>", (), (Parameter("x", "literal", "</script>"),), nasty, Path("x"))
+    nasty = 'SELECT * { ?s ?p "</script><script>alert(1)</script><!-- & \u2028" }'
+    query = CannedQuery(
+        "nasty", "a </script> summary", "<b>&amp;</b>", (), (Parameter("x", "literal", "</script>"),), nasty, Path("x")
+    )
     html = render_page({"nasty": query})
     page = Page(html)
     assert html.count("</script>") == sum(1 for t, _ in page.tags if t == "script")
@@ -169,15 +172,24 @@ def browser(downloads: Path) -> Iterator[Any]:
         pytest.fail("selenium is not installed: pip install selenium (the test extra)")
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,1024",
-                 "--disable-background-networking", "--no-first-run", "--disable-extensions"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--disable-gpu",
+        "--window-size=1280,1024",
+        "--disable-background-networking",
+        "--no-first-run",
+        "--disable-extensions",
+    ):
         options.add_argument(flag)
     options.add_experimental_option(
         "prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False}
     )
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    os.environ.setdefault("SE_OFFLINE", "true")  # belt and braces: Selenium Manager must not fetch anything
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SE_OFFLINE", "true")  # belt and braces: Selenium Manager must not fetch anything
+        driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
     try:
         driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
         yield driver
@@ -195,7 +207,11 @@ def open_page(driver: Any, server: str) -> None:
     from selenium.webdriver.common.by import By
 
     driver.get(server + "/")
-    wait(driver, lambda d: "ready" in (d.find_element(By.TAG_NAME, "body").get_attribute("class") or ""), "the page script did not start")
+    wait(
+        driver,
+        lambda d: "ready" in (d.find_element(By.TAG_NAME, "body").get_attribute("class") or ""),
+        "the page script did not start",
+    )
     wait(driver, lambda d: d.execute_script("return !!document.querySelector('.CodeMirror')"), "no CodeMirror editor")
 
 
@@ -247,8 +263,10 @@ def test_browser_runs_an_example_and_shows_its_rows(browser: Any, server: str) -
     wait(browser, lambda d: table_rows(d) > 0, "the results table has no rows")
     assert table_rows(browser) == len(expected)
     headers = browser.execute_script("return [...document.querySelectorAll('#results-table thead th')].map(th => th.textContent)")
-    assert headers[1:] == ["?" + v for v in httpx.get(
-        f"{server}/queries/{example['id']}", params={"format": "json"}, timeout=120).json()["head"]["vars"]]
+    assert headers[1:] == [
+        "?" + v
+        for v in httpx.get(f"{server}/queries/{example['id']}", params={"format": "json"}, timeout=120).json()["head"]["vars"]
+    ]
     # IRIs of the dataset link to this server.
     links = browser.execute_script("return [...document.querySelectorAll('#results-table a')].map(a => a.getAttribute('href'))")
     assert any(h.startswith("/id/") for h in links), links[:10]
@@ -274,7 +292,7 @@ def test_browser_runs_a_typed_query_with_the_keyboard(browser: Any, server: str)
     from selenium.webdriver.common.keys import Keys
 
     open_page(browser, server)
-    query = "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\nSELECT ?s ?label WHERE { ?s rdfs:label ?label FILTER (lang(?label) = 'zh') } LIMIT 7"
+    query = RDFS + "SELECT ?s ?label WHERE { ?s rdfs:label ?label FILTER (lang(?label) = 'zh') } LIMIT 7"
     set_query(browser, query)
     browser.find_element(By.CSS_SELECTOR, ".CodeMirror textarea").send_keys(Keys.CONTROL, Keys.ENTER)
     status = settled_status(browser, "Query")
@@ -312,7 +330,9 @@ def test_browser_shows_the_servers_error(browser: Any, server: str) -> None:
     set_query(browser, bad)
     browser.find_element(By.ID, "run").click()
     settled_status(browser, "Query")
-    error = wait(browser, lambda d: d.find_element(By.ID, "error").is_displayed() and d.find_element(By.ID, "error"), "no error shown")
+    error = wait(
+        browser, lambda d: d.find_element(By.ID, "error").is_displayed() and d.find_element(By.ID, "error"), "no error shown"
+    )
     assert "400" in error.text
     assert reply.text.strip().splitlines()[0] in error.text
     assert table_rows(browser) == 0
@@ -322,7 +342,7 @@ def test_browser_downloads_the_results_as_csv_and_json(browser: Any, server: str
     from selenium.webdriver.common.by import By
 
     open_page(browser, server)
-    query = "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\nSELECT ?s ?label WHERE { ?s rdfs:label ?label } ORDER BY ?s ?label LIMIT 5"
+    query = RDFS + "SELECT ?s ?label WHERE { ?s rdfs:label ?label } ORDER BY ?s ?label LIMIT 5"
     set_query(browser, query)
     browser.find_element(By.ID, "run").click()
     settled_status(browser, "Query")
@@ -337,4 +357,13 @@ def test_browser_downloads_the_results_as_csv_and_json(browser: Any, server: str
     data = json.loads((downloads / "query-results.json").read_text(encoding="utf-8"))
     direct = solutions(httpx.post(server + "/sparql", data={"query": query}, headers={"Accept": RESULTS_JSON}, timeout=60))
     assert data["results"]["bindings"] == direct
-    assert list(csv.reader(io.StringIO(httpx.post(server + "/sparql", data={"query": query}, headers={"Accept": "text/csv"}, timeout=60).text))) == rows
+    assert (
+        list(
+            csv.reader(
+                io.StringIO(
+                    httpx.post(server + "/sparql", data={"query": query}, headers={"Accept": "text/csv"}, timeout=60).text
+                )
+            )
+        )
+        == rows
+    )

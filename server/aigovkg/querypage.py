@@ -46,8 +46,12 @@ def script_json(data: Any) -> str:
     '{"q": "\\\\u003c/script\\\\u003e\\\\u003c!--"}'
     """
     text = json.dumps(data, ensure_ascii=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("\u2028", "\\u2028").replace(
-        "\u2029", "\\u2029"
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
     )
 
 
