@@ -37,7 +37,7 @@ def run_notebook(endpoint: str, workdir: Path) -> tuple[nbformat.NotebookNode, A
         "MPLBACKEND": "module://matplotlib_inline.backend_inline",  # figures become PNG outputs, headless
     }
     client = NotebookClient(notebook, km=manager, timeout=CELL_TIMEOUT, resources={"metadata": {"path": str(workdir)}})
-    client.execute(env=env)
+    client.execute(env=env, cleanup_kc=True)  # a manager passed in is not shut down by default: stop the kernel
     return notebook, manager
 
 
