@@ -8,7 +8,7 @@ import pytest
 import yaml
 from rdflib import BNode, Dataset, URIRef
 
-from aigovkg.namespaces import ENTITIES_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, SOURCES_GRAPH, paper_iri
+from aigovkg.namespaces import ENTITIES_GRAPH, INFERRED_GRAPH, LINKS_GRAPH, ONTOLOGY_GRAPH, SOURCES_GRAPH, paper_iri
 from aigovkg.paths import data_dir
 
 pytestmark = pytest.mark.reasoner
@@ -66,7 +66,7 @@ def test_nquads_has_every_named_graph(exports: dict[tuple[str, str], bytes], par
     graphs = {g.identifier for g in dataset.graphs() if len(g)}
     papers = sorted(data_dir("instances").glob("papers/*.yaml"))
     paper_graphs = {URIRef(paper_iri(yaml.safe_load(p.read_text(encoding="utf-8"))["paper"])) for p in papers}
-    expected = {ONTOLOGY_GRAPH, SOURCES_GRAPH, ENTITIES_GRAPH, INFERRED_GRAPH} | paper_graphs
+    expected = {ONTOLOGY_GRAPH, SOURCES_GRAPH, ENTITIES_GRAPH, LINKS_GRAPH, INFERRED_GRAPH} | paper_graphs
     assert expected <= graphs, f"missing graphs: {sorted(expected - graphs)}"
     assert graphs <= expected, f"unexpected graphs: {sorted(graphs - expected)}"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from pathlib import Path
 
 from rdflib import Graph, URIRef
 
@@ -33,3 +34,17 @@ def test_shapes_run_without_pyshacl_ontology_mixing() -> None:
     conforms_graph = Graph()
     violations, _ = shacl.run_shapes(conforms_graph, Graph(), shacl.load_shapes())
     assert violations == []
+
+
+def test_a_copy_of_instances_replaces_the_shipped_files(tmp_path: Path) -> None:
+    """Regression: validating a fork's instances/ against an installed package read every file twice."""
+    import shutil
+
+    from aigovkg.dataset import select_sources, shipped_instance_files
+    from aigovkg.paths import data_dir
+
+    copy = tmp_path / "fork" / "instances"
+    shutil.copytree(data_dir("instances"), copy)
+    yaml_files, _ = select_sources([copy])
+    assert len(yaml_files) == len(shipped_instance_files())
+    assert all(copy in p.parents for p in yaml_files)

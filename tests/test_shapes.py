@@ -35,6 +35,8 @@ NAMESPACES = {
     "ev": "https://w3id.org/aigov/id/evidence/000_a2c525d67c15980e/",
     "paper": "https://w3id.org/aigov/id/paper/",
     "file": "https://w3id.org/aigov/id/file/",
+    "link": "https://w3id.org/aigov/id/link/",
+    "dataset": "https://w3id.org/aigov/id/dataset/",
     "aid": "https://w3id.org/aigov/id/",
     "itype": VOCAB + "instrument-type/",
     "binding": VOCAB + "bindingness/",
@@ -52,6 +54,7 @@ NAMESPACES = {
     "org": "http://www.w3.org/ns/org#",
     "oa": "http://www.w3.org/ns/oa#",
     "schema": "https://schema.org/",
+    "prov": "http://www.w3.org/ns/prov#",
 }
 TURTLE_PREFIXES = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in NAMESPACES.items())
 
@@ -59,6 +62,12 @@ TURTLE_PREFIXES = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in NAMESPACES.ite
 Q100 = "<https://w3id.org/aigov/id/evidence/000_a2c525d67c15980e/100-112#quote>"
 P100 = "<https://w3id.org/aigov/id/evidence/000_a2c525d67c15980e/100-112#position>"
 Q200 = "<https://w3id.org/aigov/id/evidence/000_a2c525d67c15980e/200-205#quote>"
+# Identifier link records (graph/links) of good.ttl: a slash in a local name needs the full IRI in Turtle.
+LINK_CN2 = "<https://w3id.org/aigov/id/link/iso3166/china/iso3166Alpha2>"
+LINK_CN3 = "<https://w3id.org/aigov/id/link/iso3166/china/iso3166Alpha3>"
+LINK_CNQ = "<https://w3id.org/aigov/id/link/wikidata/china/wikidata>"
+LINK_USQ = "<https://w3id.org/aigov/id/link/wikidata/united-states/wikidata>"
+CN2_HOW = "\"pycountry 26.2.16: alpha_2 CN, alpha_3 CHN, name 'China'; en label 'China' = name 'China'\""
 # Long literals of good.ttl.
 MIAO_EN = '"Meta-Analysis in Public Administration: Progress, Paradigms, and Directions"@en'
 LEI_EN = '"Alliance Conflict and Policy Learning in Global AI Governance"@en'
@@ -114,6 +123,13 @@ def results(data: Graph, ontology: Graph, shapes: Graph) -> Expected:
 
 def replace(subject: str, prop: str, old: str, new: str) -> dict[str, str]:
     return {"drop": f"{subject} {prop} {old} .", "add": f"{subject} {prop} {new} ."}
+
+
+def linked(mutation: dict[str, str], link: str | None, old: str, new: str) -> dict[str, str]:
+    """``mutation`` plus the same change of value in the identifier's link record (if it has one)."""
+    if link is None:
+        return mutation
+    return {"drop": f"{mutation['drop']} {link} rdf:object {old} .", "add": f"{mutation['add']} {link} rdf:object {new} ."}
 
 
 # -- fixtures ------------------------------------------------------------------------------------
@@ -735,8 +751,11 @@ CASES: list[tuple[str, dict[str, str], Expected]] = [
     # 12. identifiers (more below)
     (
         "identifier-not-a-string",
-        replace("aid:china", "aigov:wikidata", '"Q148"', '"Q148"^^xsd:token'),
-        {("aid:china", "aigov:wikidata", "aigovsh:WikidataPattern")},
+        linked(replace("aid:china", "aigov:wikidata", '"Q148"', '"Q148"^^xsd:token'), LINK_CNQ, '"Q148"', '"Q148"^^xsd:token'),
+        {
+            ("aid:china", "aigov:wikidata", "aigovsh:WikidataPattern"),
+            ("link:wikidata/china/wikidata", "rdf:object", "aigovsh:LinkObject"),
+        },
     ),
     ("celex-corrigendum", {"add": 'aid:eu-ai-act aigov:celexNumber "32024R1689R(01)" .'}, set()),
     ("celex-consolidated", {"add": 'aid:eu-ai-act aigov:celexNumber "02016R0679-20160504" .'}, set()),
@@ -783,6 +802,143 @@ CASES: list[tuple[str, dict[str, str], Expected]] = [
     ),
 ]
 
+# 14. identifier links: each link reifies an asserted identifier triple and carries its verification record
+CASES += [
+    (
+        "identifier-without-link",
+        {"drop": f"{LINK_USQ} a aigov:IdentifierLink ."},
+        {
+            ("aid:united-states", "aigov:wikidata", "aigovsh:VerifiedIdentifierShape"),
+        },
+    ),
+    (
+        "identifier-added-without-link",
+        {"add": 'aid:united-states aigov:wikidata "Q1" .'},
+        {
+            ("aid:united-states", "aigov:wikidata", "aigovsh:VerifiedIdentifierShape"),
+        },
+    ),
+    (
+        "link-triple-not-asserted",
+        {"drop": 'aid:china aigov:iso3166Alpha2 "CN" .'},
+        {
+            ("link:iso3166/china/iso3166Alpha2", "rdf:object", "aigovsh:IdentifierLinkShape"),
+        },
+    ),
+    (
+        "link-subject-missing",
+        {"drop": f"{LINK_CN2} rdf:subject aid:china ."},
+        {
+            ("link:iso3166/china/iso3166Alpha2", "rdf:subject", "aigovsh:LinkSubject"),
+            ("aid:china", "aigov:iso3166Alpha2", "aigovsh:VerifiedIdentifierShape"),
+        },
+    ),
+    (
+        "link-subject-literal",
+        replace(LINK_CN2, "rdf:subject", "aid:china", '"china"'),
+        {
+            ("link:iso3166/china/iso3166Alpha2", "rdf:subject", "aigovsh:LinkSubject"),
+            ("link:iso3166/china/iso3166Alpha2", "rdf:object", "aigovsh:IdentifierLinkShape"),
+            ("aid:china", "aigov:iso3166Alpha2", "aigovsh:VerifiedIdentifierShape"),
+        },
+    ),
+    (
+        "link-predicate-not-an-identifier",
+        {
+            "drop": f"{LINK_CN2} rdf:predicate aigov:iso3166Alpha2 .",
+            "add": f'{LINK_CN2} rdf:predicate rdfs:label . aid:china rdfs:label "CN" .',
+        },
+        {
+            ("link:iso3166/china/iso3166Alpha2", "rdf:predicate", "aigovsh:LinkPredicate"),
+            ("aid:china", "aigov:iso3166Alpha2", "aigovsh:VerifiedIdentifierShape"),
+            ("aid:china", "rdfs:label", "aigovsh:LabelLanguages"),
+        },
+    ),
+    (
+        "link-predicate-twice",
+        {"add": f"{LINK_CN2} rdf:predicate aigov:iso3166Alpha3 ."},
+        {
+            ("link:iso3166/china/iso3166Alpha2", "rdf:predicate", "aigovsh:LinkPredicate"),
+            ("link:iso3166/china/iso3166Alpha2", "rdf:object", "aigovsh:IdentifierLinkShape"),
+        },
+    ),
+    (
+        "link-object-twice",
+        {"add": f'{LINK_CN3} rdf:object "CN" .'},
+        {
+            ("link:iso3166/china/iso3166Alpha3", "rdf:object", "aigovsh:LinkObject"),
+            ("link:iso3166/china/iso3166Alpha3", "rdf:object", "aigovsh:IdentifierLinkShape"),
+        },
+    ),
+    (
+        "link-source-missing",
+        {"drop": f"{LINK_CN2} prov:wasDerivedFrom dataset:iso3166 ."},
+        {
+            ("link:iso3166/china/iso3166Alpha2", "prov:wasDerivedFrom", "aigovsh:LinkSource"),
+        },
+    ),
+    (
+        "link-source-not-a-dataset",
+        replace(LINK_CN2, "prov:wasDerivedFrom", "dataset:iso3166", "paper:lei-yu-2025"),
+        {
+            ("link:iso3166/china/iso3166Alpha2", "prov:wasDerivedFrom", "aigovsh:LinkSource"),
+        },
+    ),
+    (
+        "link-verification-missing",
+        {"drop": f"{LINK_CN2} dcterms:description {CN2_HOW} ."},
+        {
+            ("link:iso3166/china/iso3166Alpha2", "dcterms:description", "aigovsh:LinkVerification"),
+        },
+    ),
+    (
+        "link-verification-empty",
+        replace(LINK_CN2, "dcterms:description", CN2_HOW, '""'),
+        {
+            ("link:iso3166/china/iso3166Alpha2", "dcterms:description", "aigovsh:LinkVerification"),
+        },
+    ),
+    (
+        "dataset-title-missing",
+        {"drop": 'dataset:wikidata dcterms:title "Wikidata (test fixture)"@en .'},
+        {
+            ("dataset:wikidata", "dcterms:title", "aigovsh:DatasetTitle"),
+        },
+    ),
+    (
+        "dataset-title-not-en",
+        replace("dataset:wikidata", "dcterms:title", '"Wikidata (test fixture)"@en', '"维基数据"@zh'),
+        {
+            ("dataset:wikidata", "dcterms:title", "aigovsh:DatasetTitle"),
+        },
+    ),
+    (
+        "dataset-version-missing",
+        {"drop": 'dataset:iso3166 schema:version "26.2.16" .'},
+        {
+            ("dataset:iso3166", "schema:version", "aigovsh:DatasetVersion"),
+        },
+    ),
+    (
+        "dataset-version-twice",
+        {"add": 'dataset:iso3166 schema:version "24.6.1" .'},
+        {
+            ("dataset:iso3166", "schema:version", "aigovsh:DatasetVersion"),
+        },
+    ),
+    (
+        "dataset-url-literal",
+        replace(
+            "dataset:iso3166",
+            "schema:url",
+            "<https://pypi.org/project/pycountry/26.2.16/>",
+            '"https://pypi.org/project/pycountry/26.2.16/"',
+        ),
+        {("dataset:iso3166", "schema:url", "aigovsh:DatasetUrl")},
+    ),
+    ("paper-identifier-needs-no-link", {"add": 'aid:eu-ai-act aigov:celexNumber "32016R0679" .'}, set()),
+]
+
 # 3. every date property, with a value that is no typed date at all
 DATE_VALUES = [
     ("aid:ai-safety-summit", "date", '"2023-11-01"^^xsd:date', "DateValue"),
@@ -816,10 +972,16 @@ IDENTIFIERS = [
     ("aid:china", "iso3166Alpha2", '"CN"', '"cn"', "Iso3166Alpha2Pattern"),
     ("aid:china", "iso3166Alpha3", '"CHN"', '"CN"', "Iso3166Alpha3Pattern"),
 ]
+# Wikidata QIDs and ISO codes come with a link record (section 14): the malformed value is put in both.
+LINK_OF = {
+    ("aid:china", "wikidata"): LINK_CNQ,
+    ("aid:china", "iso3166Alpha2"): LINK_CN2,
+    ("aid:china", "iso3166Alpha3"): LINK_CN3,
+}
 CASES += [
     (
         f"identifier-{prop}-malformed",
-        replace(subject, f"aigov:{prop}", good_value, bad_value),
+        linked(replace(subject, f"aigov:{prop}", good_value, bad_value), LINK_OF.get((subject, prop)), good_value, bad_value),
         {(subject, f"aigov:{prop}", f"aigovsh:{shape}")},
     )
     for subject, prop, good_value, bad_value, shape in IDENTIFIERS
@@ -837,8 +999,10 @@ def test_case(mutation: dict[str, str], expected: Expected, good: Graph, ontolog
 
 
 def test_every_property_shape_has_a_failing_case(shapes: Graph) -> None:
-    """Each property shape of a targeted node shape is the source of a violation in some case."""
+    """Each property shape of a targeted node shape, and each node shape with a SPARQL constraint (reported
+    as the source shape of its results), is the source of a violation in some case."""
     checked = {compact(p) for s in targeted_node_shapes(shapes) for p in shapes.objects(s, SH.property)}
+    checked |= {compact(s) for s in targeted_node_shapes(shapes) if (s, SH.sparql, None) in shapes}
     failing = {shape for _, _, expected in CASES for _, _, shape in expected}
     assert checked - failing == set()
     assert failing - checked == set()

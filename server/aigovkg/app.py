@@ -23,14 +23,14 @@ import pyoxigraph as ox
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.responses import PlainTextResponse, Response
 
 from . import __version__
 from .describe import graph_statistics, service_description, void_description
 from .engine import Job, Outcome, ProcessEngine
 from .pages import add_pages
-from .protocol import Limits, ProtocolError, Request as ProtocolRequest
-from .protocol import format_accept, is_protocol_operation, parse, parse_params
+from .protocol import Limits, ProtocolError, format_accept, is_protocol_operation, parse, parse_params
+from .protocol import Request as ProtocolRequest
 from .queries import CannedQuery, load_queries
 from .querypage import add_query_page
 from .results import TRIPLE_FORMATS, negotiate, serialize_graph
@@ -74,13 +74,14 @@ def _rdf_response(triples: Sequence[ox.Triple], accept: str, what: str) -> Respo
 
 def create_app(
     engine: ProcessEngine,
-    limits: Limits = Limits(),
+    limits: Limits | None = None,
     *,
     quads: Sequence[ox.Quad] = (),
     queries: dict[str, CannedQuery] | None = None,
     cors_origins: Sequence[str] = ("*",),
 ) -> FastAPI:
     """The application over ``engine``. ``quads`` (the loaded dataset) feed the VoID and service descriptions."""
+    limits = limits or Limits()
     canned = load_queries() if queries is None else queries
     merged, per_graph = graph_statistics(quads)
     graph_sizes = None if engine.writable else {g: s.triples for g, s in per_graph.items()}
@@ -184,7 +185,11 @@ def create_app(
 
     @app.get("/void", summary="VoID description of the dataset")
     async def void(request: Request) -> Response:
-        return _rdf_response(void_description(quads, endpoint_url(request).rsplit("/", 1)[0] + "/sparql"), request.headers.get("accept", ""), "the VoID description")
+        return _rdf_response(
+            void_description(quads, endpoint_url(request).rsplit("/", 1)[0] + "/sparql"),
+            request.headers.get("accept", ""),
+            "the VoID description",
+        )
 
     @app.get("/queries", summary="The canned queries: id, summary, description, tags, parameters")
     async def list_queries(request: Request) -> list[dict[str, Any]]:
@@ -230,7 +235,9 @@ def _add_canned_route(app: FastAPI, query: CannedQuery, engine: ProcessEngine, l
                 values.update(data)
             elif media == "application/x-www-form-urlencoded":
                 try:
-                    values.update({k: v[-1] for k, v in parse_qs(body.decode("utf-8"), keep_blank_values=True, errors="strict").items()})
+                    values.update(
+                        {k: v[-1] for k, v in parse_qs(body.decode("utf-8"), keep_blank_values=True, errors="strict").items()}
+                    )
                 except UnicodeDecodeError:
                     raise ProtocolError(400, "request body is not valid UTF-8") from None
             elif body.strip():
@@ -280,4 +287,3 @@ def _add_canned_route(app: FastAPI, query: CannedQuery, engine: ProcessEngine, l
             tags=["canned queries", *query.tags],
             response_class=Response,
         )
-

@@ -78,6 +78,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         f"{stats.entities} entities; {sum(p.total_claims for p in stats.papers)} claims "
         f"from {len(stats.papers)} paper(s)"
     )
+    from .links import link_summary
+
+    print(link_summary(result))
     steps = ", ".join(f"{k} {v:.1f}s" for k, v in result.timings.items())
     print(f"built in {elapsed:.1f}s ({steps})")
     if corpus is None:
@@ -89,21 +92,30 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .dataset import build
+    """Exit 0 valid, 1 violations, 2 usage, whatever the --format; the report goes to stdout or --output."""
+    from .reporting import render, run_validation, summary
 
     for path in args.paths:
         if not Path(path).exists():
             raise UsageError(f"{path}: no such file or folder")
     corpus = None if args.skip_evidence else _corpus(args.corpus, required=True)
     say = _progress(args.quiet)
-    result = build([Path(p) for p in args.paths], corpus=corpus, reasoning=not args.no_reason, progress=say)
-    _print_violations(result.violations)
-    if result.violations:
-        print(f"{len(result.violations)} violation(s)", file=sys.stderr)
-        return EXIT_VIOLATIONS
-    checked = "shapes" + ("" if args.no_reason else ", reasoner") + ("" if corpus is None else ", evidence")
-    print(f"valid: no violations ({checked})")
-    return EXIT_OK
+    outcome = run_validation([Path(p) for p in args.paths], corpus=corpus, reasoning=not args.no_reason, progress=say)
+    report = render(outcome, args.format)
+    if args.output:
+        try:
+            Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+            Path(args.output).write_bytes(report)
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+        say(f"wrote the {args.format} report to {args.output}")
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(report)
+        sys.stdout.flush()
+    if outcome.violations or args.output or args.format != "text":
+        print(summary(outcome), file=sys.stderr)  # the text report on stdout ends with the "valid" line itself
+    return EXIT_VIOLATIONS if outcome.violations else EXIT_OK
 
 
 def _built_quads(args: argparse.Namespace) -> list:  # type: ignore[type-arg]
@@ -135,6 +147,45 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_release(args: argparse.Namespace) -> int:
+    from .dataset import build
+    from .release import ReleaseError, check_issued, check_version, verify_release, write_release
+
+    try:  # a bad version or date fails before the build, not after it
+        version = check_version(args.release_version or __version__)
+        issued = check_issued(args.issued) if args.issued else None
+        folder = Path(args.output) / f"aigov-kg-{version}"
+        if folder.exists() and not args.force:
+            raise ReleaseError(f"{folder} exists: remove it or pass --force to replace it")
+    except ReleaseError as exc:
+        raise UsageError(str(exc)) from None
+    corpus = _corpus(args.corpus, required=False)
+    say = _progress(args.quiet)
+    result = build(corpus=corpus, progress=say)  # a release is checked: shapes, reasoner, evidence (when the corpus is there)
+    _print_violations(result.violations)
+    if not result.quads or result.violations:
+        print(f"release refused: {len(result.violations)} violation(s); run `aigov validate`", file=sys.stderr)
+        return EXIT_VIOLATIONS
+    if corpus is None:
+        print("warning: evidence NOT checked: corpus folder not found (pass --corpus DIR)", file=sys.stderr)
+    try:
+        release = write_release(result.quads, Path(args.output), version, issued, force=args.force)
+    except ReleaseError as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(f"cannot write the release into {args.output}: {exc.strerror or exc}") from None
+    say(f"wrote {release.folder}")
+    problems = verify_release(release.folder)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{release.folder}: {len(problems)} problem(s)", file=sys.stderr)
+        return EXIT_VIOLATIONS
+    total = sum(release.files.values())
+    print(f"released {release.folder}: {len(release.files)} files, {total} bytes, checksums and metadata verified")
+    return EXIT_OK
+
+
 def cmd_anchor(args: argparse.Namespace) -> int:
     from .anchor import anchor_file
     from .compiler import Compiler
@@ -156,6 +207,15 @@ def cmd_anchor(args: argparse.Namespace) -> int:
     return EXIT_VIOLATIONS if failed else EXIT_OK
 
 
+def cmd_links(args: argparse.Namespace) -> int:
+    from .links import run
+
+    try:
+        return run(args)
+    except ModuleNotFoundError as exc:
+        raise UsageError(f"{exc.name} is needed to verify the links: pip install {exc.name}") from None
+
+
 def serve_settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     """The endpoint's limits from the command line (and AIGOV_UPDATE_TOKEN)."""
     import os
@@ -166,7 +226,8 @@ def serve_settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     local = args.host in ("127.0.0.1", "localhost", "::1")
     if args.allow_update and not local and token is None:
         raise UsageError(
-            f"--allow-update on {args.host} (beyond localhost) needs a bearer token: pass --update-token or set AIGOV_UPDATE_TOKEN"
+            f"--allow-update on {args.host} (beyond localhost) needs a bearer token: "
+            "pass --update-token or set AIGOV_UPDATE_TOKEN"
         )
     for name in ("timeout", "max_rows", "max_body", "workers"):
         if getattr(args, name) <= 0:
@@ -243,6 +304,13 @@ def parser() -> argparse.ArgumentParser:
     )
     v.add_argument("--skip-evidence", action="store_true", help="do not check quotes against the corpus")
     v.add_argument("--no-reason", action="store_true", help="skip the HermiT consistency check (no Java needed)")
+    v.add_argument(
+        "--format",
+        choices=["text", "json", "junit", "shacl"],
+        default="text",
+        help="report format: text (default), json, junit (JUnit XML) or shacl (the SHACL validation report, Turtle)",
+    )
+    v.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE (default: standard output)")
 
     e = add("export", "Write the whole dataset: N-Quads or TriG (all named graphs), Turtle or JSON-LD (their union).", cmd_export)
     e.add_argument("--format", required=True, choices=["nquads", "trig", "turtle", "jsonld"])
@@ -250,9 +318,29 @@ def parser() -> argparse.ArgumentParser:
 
     add("stats", "Print counts per paper, per class and per property.", cmd_stats)
 
+    r = add(
+        "release",
+        "Write a versioned release folder: the dataset (N-Quads, TriG, Turtle, JSON-LD), JSON-LD context, ontology, "
+        "shapes, SHA256SUMS and DCAT/VoID metadata; byte-identical on every run.",
+        cmd_release,
+    )
+    r.add_argument("-o", "--output", metavar="DIR", default="dist", help="where to create aigov-kg-<version>/ (default: dist)")
+    r.add_argument("--version", dest="release_version", metavar="V", help=f"release version (default: {__version__})")
+    r.add_argument(
+        "--issued", metavar="YYYY-MM-DD", help="issue date (default: the ontology's dcterms:modified, else dcterms:created)"
+    )
+    r.add_argument("--force", action="store_true", help="replace an existing release folder of the same version")
+    r.add_argument(
+        "--corpus", metavar="DIR", help="corpus folder for the evidence check (default: $AIGOV_CORPUS or ../shared/corpus)"
+    )
+
     a = add("anchor", "Make passage quotes verbatim and fill in their character offsets (authoring aid).", cmd_anchor)
     a.add_argument("paths", nargs="+", metavar="FILE", help="paper files (instances/papers/*.yaml)")
     a.add_argument("--corpus", metavar="DIR", help="corpus folder (default: $AIGOV_CORPUS or ../shared/corpus)")
+
+    from .links import add_arguments as links_arguments
+
+    links_arguments(add("links", "Generate instances/links/<scheme>.yaml: external identifiers, each verified.", cmd_links))
 
     s = add("serve", "Serve the graph over SPARQL at http://HOST:PORT/sparql from an embedded store.", cmd_serve)
     s.add_argument("--host", default="127.0.0.1")

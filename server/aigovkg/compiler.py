@@ -1,13 +1,17 @@
 """Compile the compact YAML instance sources into quads of named graphs.
 
-Three kinds of source file, told apart by their top-level keys (see docs/data-model.md):
+Four kinds of source file, told apart by their top-level keys (see docs/data-model.md):
 
 * ``sources.yaml`` (``files:`` and ``papers:``): the corpus files and the bibliographic record of
   every paper -> graph ``graph/sources``;
 * entity files (``entities:``): shared real-world entities with type and labels -> ``graph/entities``;
 * paper files (``paper:``, ``define:``, ``passages:``): what one paper says. Each passage is a verbatim
   quote with its offset and the claims it supports -> the paper's own named graph (the paper's IRI),
-  as direct triples plus one claim node per assertion carrying its evidence.
+  as direct triples plus one claim node per assertion carrying its evidence;
+* links files (``instances/links/<scheme>.yaml``: ``source:``, ``links:``, ``unlinked:``): external
+  identifiers of entities, each verified against the reference dataset named under ``source:`` ->
+  ``graph/links``, as the identifier triple plus one ``aigov:IdentifierLink`` record (reified) saying
+  how it was verified. ``unlinked:`` entities (with the reason) are reported by the build as gaps.
 
 The compiler checks what it needs to produce RDF (known keys, terms, references, literal forms) and
 reports every problem with file, line and column. Everything else (labels present, instruments
@@ -24,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from .errors import Location, SourceError
 from .namespaces import (
@@ -33,11 +37,15 @@ from .namespaces import (
     ENTITIES_GRAPH,
     EVIDENCE,
     ID,
+    LINK,
+    LINKS_GRAPH,
     OA,
     ORG,
     PAPER,
+    REFERENCE,
     SCHEMA,
     SOURCES_GRAPH,
+    curie,
     file_iri,
     paper_iri,
     vocab_scheme,
@@ -62,6 +70,8 @@ ENTITY_KEYS = {"type", "zh", "en", "alt", "kind", "binding", "description"}
 PASSAGE_KEYS = {"q", "at", "mentions", "facts", "beliefs", "members", "basis"}
 PAPER_FILE_KEYS = {"paper", "define", "passages"}
 FILE_KEYS = {"sha256"}
+LINKS_FILE_KEYS = {"source", "links", "unlinked"}
+LINK_SOURCE_KEYS = {"title", "version", "url", "description"}
 PAPER_RECORD_KEYS = {
     "file",
     "lines",
@@ -133,6 +143,7 @@ class Compilation:
     paper_files: dict[str, Path] = field(default_factory=dict)  # paper key -> its source file
     errors: list[SourceError] = field(default_factory=list)
     origins: dict[str, str] = field(default_factory=dict)  # node IRI -> "file:line:col" that produced it
+    link_gaps: dict[str, dict[str, str]] = field(default_factory=dict)  # links scheme -> entity slug -> why unlinked
 
 
 def classify(data: Any, path: str) -> str:
@@ -142,9 +153,13 @@ def classify(data: Any, path: str) -> str:
         return "paper"
     if "entities" in data:
         return "entities"
+    if "links" in data:
+        return "links"
     if "papers" in data or "files" in data:
         return "sources"
-    raise SourceError(data.loc, "cannot tell the kind of file: expected a top-level 'paper:', 'entities:' or 'papers:' key")
+    raise SourceError(
+        data.loc, "cannot tell the kind of file: expected a top-level 'paper:', 'entities:', 'links:' or 'papers:' key"
+    )
 
 
 class Compiler:
@@ -152,6 +167,8 @@ class Compiler:
         self.onto = ontology
         self.require_offsets = require_offsets
         self.result = Compilation()
+        self._link_values: dict[tuple[URIRef, str], tuple[str, Location]] = {}  # (property, value) -> first entity
+        self._linked: dict[tuple[str, URIRef], Location] = {}  # (entity, property) -> where it was linked
 
     # -- entry point -----------------------------------------------------------------------------
 
@@ -164,7 +181,7 @@ class Compiler:
                 loaded.append((classify(data, name), name, data))
             except SourceError as exc:
                 self.result.errors.append(exc)
-        order = {"sources": 0, "entities": 1, "paper": 2}
+        order = {"sources": 0, "entities": 1, "links": 2, "paper": 3}
         loaded.sort(key=lambda item: (order[item[0]], item[1]))
         # First pass: register every entity, paper and file so references can be resolved.
         for kind, name, data in loaded:
@@ -192,6 +209,8 @@ class Compiler:
         elif kind == "entities":
             self._check_keys(data, {"entities"}, name)
             self._register_entities(data.get("entities"), name)
+        elif kind == "links":
+            self._check_keys(data, LINKS_FILE_KEYS, name)
         else:
             self._check_keys(data, PAPER_FILE_KEYS, name)
             if "define" in data:
@@ -250,6 +269,8 @@ class Compiler:
             self._emit_sources(data)
         elif kind == "entities":
             self._emit_entities(data.get("entities"), name)
+        elif kind == "links":
+            self._emit_links(name, data)
         else:
             self._emit_paper(name, data)
 
@@ -333,6 +354,104 @@ class Compiler:
                     self._error(spec["binding"], spec.loc, f"entity {slug}: binding must be 'hard' or 'soft'")
                 else:
                     self._add(node, AIGOV.bindingness, URIRef(vocab_scheme("bindingness") + "/" + slug_b), g)
+
+    # -- links ---------------------------------------------------------------------------------
+
+    def _emit_links(self, name: str, data: Map) -> None:
+        """A links file: the reference dataset, then per entity its identifiers and their verification records."""
+        g = LINKS_GRAPH
+        scheme = Path(name).stem
+        if not SLUG.match(scheme):
+            raise SourceError(data.loc, f"links file name {scheme!r} must be a lowercase-hyphen slug (the scheme)")
+        if scheme in self.result.link_gaps:
+            raise SourceError(data.loc, f"a second links file for scheme {scheme!r}")
+        gaps = self.result.link_gaps.setdefault(scheme, {})
+        source = data.get("source")
+        if not isinstance(source, Map):
+            raise SourceError(where(source, data.loc), "a links file needs a 'source:' mapping: title, version, url")
+        self._check_keys(source, LINK_SOURCE_KEYS, name)
+        for required in ("title", "version"):
+            if not str(source.get(required, "")).strip():
+                self._error(source, source.loc, f"source: '{required}' is required")
+        dataset = REFERENCE[scheme]
+        self.result.origins[str(dataset)] = str(source.loc)
+        self._add(dataset, RDF.type, AIGOV.ReferenceDataset, g)
+        self._add(dataset, DCTERMS.title, Literal(str(source.get("title", "")), lang="en"), g)
+        self._add(dataset, SCHEMA.version, Literal(str(source.get("version", ""))), g)
+        if "url" in source:
+            self._add(dataset, SCHEMA.url, URIRef(str(source["url"])), g)
+        if "description" in source:
+            self._add(dataset, DCTERMS.description, Literal(str(source["description"]), lang="en"), g)
+        seen, linked = self._link_values, self._linked  # across links files: one value per entity and property
+        links = self._mapping(data.get("links"), data.loc)
+        for slug, spec in links.items():
+            if str(slug) not in self.result.entities:
+                self._error(slug, data.loc, f"unknown entity {slug!r} (define it in instances/entities/)")
+                continue
+            subject = ID[str(slug)]
+            if not isinstance(spec, Map):
+                self._error(spec, data.loc, f"link {slug}: expected a mapping of identifier properties and 'verified'")
+                continue
+            verified = str(spec.get("verified", "")).strip()
+            if not verified:
+                self._error(spec, spec.loc, f"link {slug}: 'verified' (how the identifier was checked) is required")
+                continue
+            identifiers = [(k, v) for k, v in spec.items() if k != "verified"]
+            if not identifiers:
+                self._error(spec, spec.loc, f"link {slug}: no identifier")
+            for key, value in identifiers:
+                loc = where(key, spec.loc)
+                prop = self._identifier_property(key, slug, spec.loc)
+                if prop is None:
+                    continue
+                text = str(value)
+                if (slug, prop) in linked:
+                    self._error(key, spec.loc, f"link {slug}: a second {key} (the first is at {linked[slug, prop]})")
+                    continue
+                if (prop, text) in seen and seen[prop, text][0] != slug:
+                    other, first = seen[prop, text]
+                    self._error(value, spec.loc, f"link {slug}: {key} {text} is already the identifier of {other} ({first})")
+                    continue
+                linked[slug, prop] = loc
+                seen[prop, text] = (slug, loc)
+                record = LINK[f"{scheme}/{slug}/{str(prop).rsplit('#', 1)[-1]}"]
+                self.result.origins[str(record)] = str(loc)
+                self._add(subject, prop, Literal(text), g)
+                self._add(record, RDF.type, AIGOV.IdentifierLink, g)
+                for p, o in self._reified(subject, prop, Literal(text)):
+                    self._add(record, p, o, g)
+                self._add(record, PROV.wasDerivedFrom, dataset, g)
+                self._add(record, DCTERMS.description, Literal(verified), g)
+        for slug, reason in self._mapping(data.get("unlinked"), data.loc).items():
+            if str(slug) not in self.result.entities:
+                self._error(slug, data.loc, f"unknown entity {slug!r} (define it in instances/entities/)")
+            elif str(slug) in links:
+                self._error(slug, data.loc, f"{slug} is both linked and unlinked")
+            elif not str(reason or "").strip():
+                self._error(slug, data.loc, f"unlinked {slug}: give the reason")
+            else:
+                gaps[str(slug)] = str(reason)
+
+    def _identifier_property(self, key: Any, slug: str, fallback: Location) -> URIRef | None:
+        """The identifier property named ``key``, if the entity ``slug`` is in its domain; else report and None."""
+        try:
+            prop = self.onto.expand(str(key))
+        except KeyError as exc:
+            self._error(key, fallback, str(exc.args[0]))
+            return None
+        if prop not in self.onto.datatype_properties or DCTERMS.identifier not in set(
+            self.onto.graph.transitive_objects(prop, RDFS.subPropertyOf)
+        ):
+            self._error(
+                key, fallback, f"link {slug}: {key!r} is not an identifier property (a subproperty of dcterms:identifier)"
+            )
+            return None
+        domain = self.onto.graph.value(prop, RDFS.domain)
+        cls = self.result.entities[slug][0]
+        if isinstance(domain, URIRef) and cls != domain and not self.onto.is_subclass(cls, domain):
+            self._error(key, fallback, f"link {slug}: {key} applies to a {curie(domain)}, and {slug} is a {curie(cls)}")
+            return None
+        return prop
 
     # -- papers ----------------------------------------------------------------------------------
 

@@ -56,19 +56,33 @@ def shipped_instance_files() -> list[Path]:
     return instance_files(data_dir("instances"))
 
 
+def _key(path: Path) -> Path:
+    """Identity of a source file: its path below the nearest ``instances`` folder, else its resolved path.
+
+    A fork's ``instances/papers/x.yaml`` is thus the same source as the installed package's copy, so
+    validating a checkout against an installed package replaces the shipped file instead of reading it twice.
+    """
+    resolved = path.resolve()
+    for parent in resolved.parents:
+        if parent.name == "instances":
+            return Path("instances") / resolved.relative_to(parent)
+    return resolved
+
+
 def select_sources(extra: Sequence[Path]) -> tuple[list[Path], list[Path]]:
     """YAML sources to compile and RDF files to parse: the shipped instances plus ``extra``.
 
-    A given file that is one of the shipped files replaces it (it is the same path); a given folder
-    contributes every YAML and RDF file below it.
+    A given file at the same place below an ``instances`` folder as a shipped file replaces it; a given
+    folder contributes every YAML and RDF file below it.
     """
-    yaml_files = {p.resolve(): p for p in shipped_instance_files()}
+    shipped_root = data_dir("instances")
+    yaml_files = {Path("instances") / p.resolve().relative_to(shipped_root.resolve()): p for p in shipped_instance_files()}
     rdf_files: dict[Path, Path] = {}
     for given in extra:
         candidates = sorted(q for q in given.rglob("*") if q.is_file()) if given.is_dir() else [given]
         for path in candidates:
             if path.suffix in (".yaml", ".yml"):
-                yaml_files[path.resolve()] = path
+                yaml_files[_key(path)] = path
             elif path.suffix in RDF_SUFFIXES:
                 rdf_files[path.resolve()] = path
             elif not given.is_dir():

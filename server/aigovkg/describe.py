@@ -159,7 +159,13 @@ def void_description(quads: Sequence[ox.Quad], endpoint: str) -> list[ox.Triple]
 
 
 def service_description(
-    endpoint: str, *, allow_update: bool, federation: bool, merged_default: bool, graphs: dict[str, int] | None, default_triples: int | None
+    endpoint: str,
+    *,
+    allow_update: bool,
+    federation: bool,
+    merged_default: bool,
+    graphs: dict[str, int] | None,
+    default_triples: int | None,
 ) -> list[ox.Triple]:
     service = _n(endpoint)
     sd = lambda local: _n(SD + local)  # noqa: E731

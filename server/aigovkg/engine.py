@@ -13,10 +13,11 @@ Jobs and outcomes are plain picklable records, so the web layer never touches py
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import shutil
 import socket
 import subprocess
 import sys
-import shutil
 import tempfile
 import threading
 from collections.abc import Iterable
@@ -69,8 +70,7 @@ class Outcome:
 def _too_many(what: str, limit: int) -> Outcome:
     return Outcome.error(
         400,
-        f"the result has more than {limit} {what}, this server's limit; "
-        "add LIMIT and OFFSET to read it page by page",
+        f"the result has more than {limit} {what}, this server's limit; add LIMIT and OFFSET to read it page by page",
     )
 
 
@@ -92,13 +92,21 @@ def describe(store: ox.Store, job: Job) -> Outcome:
     iri = ox.NamedNode(job.text)
     parts = [ox.NamedNode(p) for p in (job.named_graphs or ())][:2]
     parts += [iri] * (2 - len(parts))
-    bindings = {ox.Variable("iri"): iri, ox.Variable("part1"): parts[0], ox.Variable("part2"): parts[1]}
-    rows = list(islice(store.query(DESCRIBE_QUADS, substitutions=bindings), job.max_rows + 1))
+    bindings: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+        ox.Variable("iri"): iri,
+        ox.Variable("part1"): parts[0],
+        ox.Variable("part2"): parts[1],
+    }
+    solutions = store.query(DESCRIBE_QUADS, substitutions=bindings)
+    assert isinstance(solutions, ox.QuerySolutions)
+    rows = list(islice(solutions, job.max_rows + 1))
     if len(rows) > job.max_rows:
         return _too_many("statements", job.max_rows)
     quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]
     if media in TRIPLE_FORMATS:
-        return Outcome(200, media, serialize_graph(list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads)), media))
+        return Outcome(
+            200, media, serialize_graph(list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads)), media)
+        )
     return Outcome(200, media, serialize_graph(quads, media))
 
 
@@ -298,10 +306,8 @@ class ProcessEngine:
         with self._lock:
             workers = list(self._all)
         for worker in workers:
-            try:
+            with contextlib.suppress(OSError):
                 worker.conn.send(None)
-            except OSError:
-                pass
             await asyncio.to_thread(self._retire, worker)
         shutil.rmtree(self._dir, ignore_errors=True)
 

@@ -13,6 +13,8 @@ PAPER = Namespace(BASE + "id/paper/")
 CLAIM = Namespace(BASE + "id/claim/")
 EVIDENCE = Namespace(BASE + "id/evidence/")
 FILE = Namespace(BASE + "id/file/")
+LINK = Namespace(BASE + "id/link/")  # one verification record per identifier link: link/<scheme>/<entity>/<property>
+REFERENCE = Namespace(BASE + "id/dataset/")  # the reference dataset a links file was verified against
 VOCAB = BASE + "vocab/"
 GRAPH = Namespace(BASE + "graph/")
 
@@ -29,6 +31,7 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 ENTITIES_GRAPH = GRAPH["entities"]
 SOURCES_GRAPH = GRAPH["sources"]
+LINKS_GRAPH = GRAPH["links"]
 INFERRED_GRAPH = GRAPH["inferred"]
 
 # Prefixes used by the compact instance sources (CURIEs) and by every serialisation.

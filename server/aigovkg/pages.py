@@ -46,7 +46,9 @@ OUT = (
 )
 IN = (
     PREFIX
-    + "SELECT ?iri ?g ?s ?p ?s_zh ?s_en WHERE { GRAPH ?g { ?s ?p ?iri } FILTER NOT EXISTS { ?s a ?claim_kind FILTER(?claim_kind IN (aigov:StatementClaim, aigov:BeliefAttribution, aigov:MembershipAttribution)) } "
+    + "SELECT ?iri ?g ?s ?p ?s_zh ?s_en WHERE { GRAPH ?g { ?s ?p ?iri } "
+    + "FILTER NOT EXISTS { ?s a ?claim_kind "
+    + "FILTER(?claim_kind IN (aigov:StatementClaim, aigov:BeliefAttribution, aigov:MembershipAttribution)) } "
     + LABELS.format(v="s")
     + f" }} ORDER BY ?g ?p ?s LIMIT {MAX_ROWS}"
 )
@@ -78,9 +80,11 @@ SELECT ?ontology ?t ?kind ?t_zh ?t_en ?def_zh ?def_en WHERE { GRAPH ?ontology {
 } } ORDER BY ?kind ?t"""
 )
 STYLE = """body{font-family:system-ui,sans-serif;max-width:72rem;margin:1.5rem auto;padding:0 1rem;line-height:1.45;color:#1d1d1f}
-h1{margin-bottom:.2rem}.iri{font-family:monospace;color:#555;word-break:break-all}table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}
+h1{margin-bottom:.2rem}.iri{font-family:monospace;color:#555;word-break:break-all}
+table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}
 th,td{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}th{background:#f5f5f7}
-blockquote{margin:.2rem 0;padding:.2rem .6rem;border-left:3px solid #8ab;white-space:pre-wrap}small{color:#666}nav a{margin-right:1rem}"""
+blockquote{margin:.2rem 0;padding:.2rem .6rem;border-left:3px solid #8ab;white-space:pre-wrap}
+small{color:#666}nav a{margin-right:1rem}"""
 
 
 def local_path(iri: str) -> str:
@@ -97,7 +101,7 @@ def local_path(iri: str) -> str:
 def curie(iri: str) -> str:
     for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
         if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns):]}"
+            return f"{prefix}:{iri[len(ns) :]}"
     return iri
 
 
@@ -115,7 +119,7 @@ def _term_html(binding: dict[str, Any], var: str) -> str:
         return f"<code>_:{html.escape(term['value'])}</code>"
     text = html.escape(term["value"])
     if "xml:lang" in term:
-        return f'{text} <small>@{html.escape(term["xml:lang"])}</small>'
+        return f"{text} <small>@{html.escape(term['xml:lang'])}</small>"
     if "datatype" in term:
         return f"{text} <small>{html.escape(curie(term['datatype']))}</small>"
     return text
@@ -142,7 +146,9 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def render_resource(iri: str, me: list[dict[str, Any]], out: list[dict[str, Any]], inc: list[dict[str, Any]], ev: list[dict[str, Any]]) -> str:
+def render_resource(
+    iri: str, me: list[dict[str, Any]], out: list[dict[str, Any]], inc: list[dict[str, Any]], ev: list[dict[str, Any]]
+) -> str:
     labels = me[0] if me else {}
     zh, en = (labels.get(f"iri_{lang}", {}).get("value") for lang in ("zh", "en"))
     title = " / ".join(x for x in (zh, en) if x) or curie(iri)
@@ -175,9 +181,11 @@ def render_resource(iri: str, me: list[dict[str, Any]], out: list[dict[str, Any]
             parts.append(f'<h3><a href="{html.escape(local_path(paper), quote=True)}">{html.escape(curie(paper))}</a></h3>')
             table_rows = []
             for b in rows:
-                claim = f'{_term_html(b, "s")} <small>{html.escape(curie(b["p"]["value"])) if "p" in b else ""}</small> {_term_html(b, "o")}'
-                quote = f'<blockquote>{html.escape(b["quote"]["value"])}</blockquote>'
-                where = f'<a href="{html.escape(local_path(b["ev"]["value"]), quote=True)}">{b["start"]["value"]}–{b["end"]["value"]}</a>'
+                predicate = html.escape(curie(b["p"]["value"])) if "p" in b else ""
+                claim = f"{_term_html(b, 's')} <small>{predicate}</small> {_term_html(b, 'o')}"
+                quote = f"<blockquote>{html.escape(b['quote']['value'])}</blockquote>"
+                offsets = f'{b["start"]["value"]}–{b["end"]["value"]}'
+                where = f'<a href="{html.escape(local_path(b["ev"]["value"]), quote=True)}">{offsets}</a>'
                 link = f'<a href="{html.escape(local_path(b["claim"]["value"]), quote=True)}">claim</a>'
                 table_rows.append([claim, quote, f"{where} · {link}"])
             parts.append(_table(["claim", "quote", "offsets"], table_rows))
@@ -259,7 +267,9 @@ def add_pages(app: FastAPI, engine: ProcessEngine) -> None:
         iri = BASE + "ontology"
         media = offer(request)
         if media == HTML:
-            return HTMLResponse(render_ontology(await select(TERMS, ontology=ox.NamedNode(str(ONTOLOGY_GRAPH))), iri), headers={"Vary": "Accept"})
+            return HTMLResponse(
+                render_ontology(await select(TERMS, ontology=ox.NamedNode(str(ONTOLOGY_GRAPH))), iri), headers={"Vary": "Accept"}
+            )
         job = Job(
             "query",
             "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }",

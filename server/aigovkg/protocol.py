@@ -110,23 +110,22 @@ def parse(req: Request, limits: Limits) -> Job:
     if req.method == "GET":
         if "update" in req.params:
             raise ProtocolError(
-                405, "an update must be sent by POST (form field 'update' or Content-Type application/sparql-update), not GET",
+                405,
+                "an update must be sent by POST (form field 'update' or Content-Type application/sparql-update), not GET",
                 {"Allow": "GET, POST"},
             )
         params = req.params
         operation, text = "query", _one(params, "query")
     elif req.method == "POST":
         if len(req.body) > limits.max_body_bytes:
-            raise ProtocolError(413, f"request body of {len(req.body)} bytes exceeds this server's limit of {limits.max_body_bytes}")
-        if not req.content_type:
             raise ProtocolError(
-                415, f"POST needs a Content-Type: {QUERY_TYPE}, {UPDATE_TYPE} or {FORM}"
+                413, f"request body of {len(req.body)} bytes exceeds this server's limit of {limits.max_body_bytes}"
             )
+        if not req.content_type:
+            raise ProtocolError(415, f"POST needs a Content-Type: {QUERY_TYPE}, {UPDATE_TYPE} or {FORM}")
         media, charset = _media_and_charset(req.content_type)
         if media not in (FORM, QUERY_TYPE, UPDATE_TYPE):
-            raise ProtocolError(
-                415, f"unsupported Content-Type {media!r}: POST {QUERY_TYPE}, {UPDATE_TYPE} or {FORM}"
-            )
+            raise ProtocolError(415, f"unsupported Content-Type {media!r}: POST {QUERY_TYPE}, {UPDATE_TYPE} or {FORM}")
         if charset not in (None, "utf-8", "utf8"):
             raise ProtocolError(415, f"charset {charset!r} is not supported: send the body as UTF-8")
         try:
@@ -147,10 +146,14 @@ def parse(req: Request, limits: Limits) -> Job:
             params = req.params
             operation = "query" if media == QUERY_TYPE else "update"
             if "query" in params or "update" in params:
-                raise ProtocolError(400, f"a {media} body is the operation itself: do not also pass 'query' or 'update' in the URL")
+                raise ProtocolError(
+                    400, f"a {media} body is the operation itself: do not also pass 'query' or 'update' in the URL"
+                )
             text = body
     else:
-        raise ProtocolError(405, f"method {req.method} is not allowed on the SPARQL endpoint: use GET or POST", {"Allow": "GET, POST"})
+        raise ProtocolError(
+            405, f"method {req.method} is not allowed on the SPARQL endpoint: use GET or POST", {"Allow": "GET, POST"}
+        )
 
     if text is None or not text.strip():
         raise ProtocolError(400, f"missing '{operation}': the request carries no SPARQL {operation}")
@@ -163,7 +166,9 @@ def parse(req: Request, limits: Limits) -> Job:
     if operation == "query":
         for name in UPDATE_DATASET:
             if name in params:
-                raise ProtocolError(400, f"'{name}' applies to updates; a query's dataset is given by default-graph-uri and named-graph-uri")
+                raise ProtocolError(
+                    400, f"'{name}' applies to updates; a query's dataset is given by default-graph-uri and named-graph-uri"
+                )
         default, named = _iris(params, "default-graph-uri"), _iris(params, "named-graph-uri")
         given = any(name in params for name in QUERY_DATASET)
         return Job(
@@ -179,7 +184,9 @@ def parse(req: Request, limits: Limits) -> Job:
     _check_update_allowed(req, limits)
     for name in QUERY_DATASET:
         if name in params:
-            raise ProtocolError(400, f"'{name}' applies to queries; an update's dataset is given by using-graph-uri and using-named-graph-uri")
+            raise ProtocolError(
+                400, f"'{name}' applies to queries; an update's dataset is given by using-graph-uri and using-named-graph-uri"
+            )
     using, using_named = _iris(params, "using-graph-uri"), _iris(params, "using-named-graph-uri")
     if using or using_named:
         if has_dataset_clause(text):
@@ -206,7 +213,8 @@ def _check_update_allowed(req: Request, limits: Limits) -> None:
         expected = f"Bearer {limits.update_token}"
         if req.authorization != expected:
             raise ProtocolError(
-                401, "updates need the header 'Authorization: Bearer <token>' with this server's update token",
+                401,
+                "updates need the header 'Authorization: Bearer <token>' with this server's update token",
                 {"WWW-Authenticate": 'Bearer realm="aigov-update"'},
             )
 

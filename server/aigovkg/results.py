@@ -206,5 +206,5 @@ def serialize_boolean(value: bool, media: str) -> bytes:
     return ("true\n" if value else "false\n").encode()
 
 
-def serialize_graph(statements: Iterable[ox.Triple | ox.Quad], media: str) -> bytes:
+def serialize_graph(statements: Iterable[ox.Triple] | Iterable[ox.Quad], media: str) -> bytes:
     return ox.serialize(statements, format=GRAPH_FORMATS[media], prefixes=PREFIXES) or b""
