@@ -1,11 +1,12 @@
 """The query engine: pyoxigraph stores in worker processes that the endpoint can stop.
 
 pyoxigraph's Python API cannot interrupt a query, and a thread cannot be killed: a runaway query in a
-thread would hold a core until it finished. So each query or update runs in a worker *process* that
-opens the dataset from an on-disk store; when a request passes its time limit the worker is killed and
-a fresh one takes its place. Several read-only workers open the same store, so a long query occupies
-one worker while short ones go to the others. A writable store has exactly one worker (one writer),
-and it survives a kill: RocksDB writes are transactional, so a killed update leaves nothing half done.
+thread would hold a core until it finished. So each query or update runs in a worker *process*; when a
+request passes its time limit the worker is killed and a fresh one takes its place. Read-only workers
+each load the same N-Quads snapshot into an in-memory store, so a long query occupies one worker while
+short ones go to the others. A writable store has exactly one worker (one writer) over an on-disk
+store, and it survives a kill: RocksDB writes are transactional, so a killed update leaves nothing
+half done.
 
 Jobs and outcomes are plain picklable records, so the web layer never touches pyoxigraph objects.
 """
@@ -163,7 +164,11 @@ def _not_acceptable(accept: str, what: str, offered: Iterable[str]) -> Outcome:
 
 
 def worker_main(conn: Connection, path: str, writable: bool) -> None:
-    store = ox.Store(path) if writable else ox.Store.read_only(path)
+    if writable:
+        store = ox.Store(path)
+    else:
+        store = ox.Store()
+        store.bulk_load(path=path, format=ox.RdfFormat.N_QUADS)
     conn.send("ready")
     while True:
         try:
@@ -211,9 +216,9 @@ class QueryTimeout(Exception):
 
 
 class ProcessEngine:
-    """A pool of worker processes over one on-disk pyoxigraph store.
+    """A pool of worker processes over one dataset: an N-Quads snapshot (read-only) or a RocksDB store (writable).
 
-    ``quads`` are loaded once into a store in a temporary folder. When ``merge_default`` is set the
+    ``quads`` are written once into a temporary folder. When ``merge_default`` is set the
     default graph is filled with the RDF merge of all named graphs (each distinct triple once), which
     is what a read-only endpoint over the paper graphs wants; a writable store keeps the real default
     graph instead, as the SPARQL Update tests expect.
@@ -232,16 +237,24 @@ class ProcessEngine:
         self.timeout = timeout
         self.size = 1 if writable else max(1, workers)
         self._dir = tempfile.mkdtemp(prefix="aigov-store-")
-        self.path = str(Path(self._dir) / "store")
-        store = ox.Store(self.path)
-        named = list(quads)
-        store.bulk_extend(named)
-        if merge_default and not writable:
-            merged = {ox.Triple(q.subject, q.predicate, q.object) for q in named if q.graph_name != ox.DefaultGraph()}
-            store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in merged)
-        store.flush()
-        self.named_quads = sum(1 for q in named if q.graph_name != ox.DefaultGraph())
-        del store
+        named = [q for q in quads if q.graph_name != ox.DefaultGraph()]
+        self.named_quads = len(named)
+        if writable:
+            # One writer on a RocksDB store: an update killed at the time limit leaves nothing half done.
+            self.path = str(Path(self._dir) / "store")
+            store = ox.Store(self.path)
+            store.bulk_extend(list(quads))
+            store.flush()
+            del store
+        else:
+            # Read-only workers each load an N-Quads snapshot into memory (faster to query than the on-disk
+            # store); the default graph holds the RDF merge of the named graphs when merge_default is set.
+            self.path = str(Path(self._dir) / "dataset.nq")
+            statements = list(quads)
+            if merge_default:
+                merged = dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in named)
+                statements += [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in merged]
+            ox.serialize(statements, self.path, format=ox.RdfFormat.N_QUADS)
         self._idle: asyncio.Queue[_Worker] | None = None
         self._all: list[_Worker] = []
         self._lock = threading.Lock()
