@@ -22,7 +22,6 @@ only when it cannot run: a server does not start, the dataset cannot be built).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import http.client
 import json
 import os
@@ -44,11 +43,9 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from aigovkg.dataset import parse_rdf_file
-from aigovkg.engine import ProcessEngine
 from aigovkg.errors import SourceError
 from aigovkg.paths import data_dir
 from aigovkg.queries import CannedQuery, parse_query_file
-from aigovkg.rdfterms import to_ox_quads
 from aigovkg.store import OxigraphStore
 
 BENCH = Path(__file__).resolve().parent
@@ -293,7 +290,6 @@ class QueryResult:
     canned: list[float] = field(default_factory=list)  # GET /queries/{id}
     rdflib: list[float] = field(default_factory=list)
     floor: list[float] = field(default_factory=list)  # in-memory pyoxigraph Store, in this process
-    disk: list[float] = field(default_factory=list)  # the on-disk store the workers open, in this process
     rows: dict[str, int | str] = field(default_factory=dict)
     rdflib_timeout: float | None = None  # set when rdflib-endpoint did not answer in time
     rdflib_error: str | None = None  # set when rdflib-endpoint answered with an error
@@ -319,7 +315,7 @@ def floor_run(store: ox.Store, text: str) -> tuple[float, int | str]:
 
 
 def bench_query(
-    q: CannedQuery, ours: Client, rdflib: Client, rdflib_server: Server, store: ox.Store, disk: ox.Store, args: argparse.Namespace
+    q: CannedQuery, ours: Client, rdflib: Client, rdflib_server: Server, store: ox.Store, args: argparse.Namespace
 ) -> QueryResult:
     res = QueryResult(q.id)
     text = concrete_text(q)
@@ -332,7 +328,6 @@ def bench_query(
         _, status, body = ours.get(canned)
         res.rows["/queries"] = row_count(status, body)
         _, res.rows["floor"] = floor_run(store, text)
-        floor_run(disk, text)
 
     def rdflib_get() -> tuple[float, int, bytes] | None:
         try:
@@ -366,7 +361,6 @@ def bench_query(
                 rdflib_spent += answer[0]
         res.canned.append(ours.get(canned)[0])
         res.floor.append(floor_run(store, text)[0])
-        res.disk.append(floor_run(disk, text)[0])
     return res
 
 
@@ -519,7 +513,7 @@ def report(
 ) -> None:
     head = [
         "query", "rows", "rdflib-ep ms", "n", "ours ms", "ratio", f">={TARGET_RATIO:g}x",
-        "/queries ms", "floor ms", "disk ms", "ours-floor", "ours/floor", "<=2ms+10%",
+        "/queries ms", "floor ms", "ours-floor", "ours/floor", "<=2ms+10%",
     ]  # fmt: skip
     rows = [head]
     verdicts: dict[str, list[str]] = {"ratio": [], "floor": []}
@@ -546,7 +540,7 @@ def report(
         rows.append(
             [
                 r.id, rows_cell, rdf_cell, str(len(r.rdflib)), f"{ms(ours):.2f}", ratio_cell, ok_ratio,
-                f"{ms(med(r.canned)):.2f}", f"{ms(floor):.2f}", f"{ms(med(r.disk)):.2f}",
+                f"{ms(med(r.canned)):.2f}", f"{ms(floor):.2f}",
                 f"{ms(over):+.2f}", f"{ours / floor:.1f}x", ok_floor,
             ]
         )  # fmt: skip
@@ -569,7 +563,6 @@ def report(
     print()
     print("ours = GET /sparql (same text as rdflib-endpoint); /queries = GET /queries/{id} (engine binds defaults);")
     print("floor = pyoxigraph in-memory Store in this process: query + SPARQL JSON, no HTTP; n = rdflib-endpoint samples;")
-    print("disk = the same on the on-disk store our workers open read-only (information: where ours-floor goes)")
     for w in warnings:
         print("WARNING rows differ or a server failed: " + w[:160])
     print()
@@ -646,22 +639,18 @@ def main(argv: list[str] | None = None) -> int:
         work / "rdflib-endpoint.log",
     )
     print("starting both servers and loading the floor store ...", file=sys.stderr, flush=True)
-    disk_engine: ProcessEngine | None = None
     try:
         ours_server.start()
         rdflib_server.start()
         quads = parse_rdf_file(dataset)
         floor_store = OxigraphStore(quads)
-        disk_engine = ProcessEngine(to_ox_quads(quads))  # builds the on-disk store as the server does; no workers
-        disk_store = ox.Store.read_only(disk_engine.path)
         ours = Client(ours_server.port, 120)
         rdflib = Client(rdflib_server.port, args.rdflib_timeout)
         plumbing = measure_plumbing(ours, floor_store.store, args)
         results = []
         for q in queries.values():
             print(f"  {q.id} ...", file=sys.stderr, flush=True)
-            results.append(bench_query(q, ours, rdflib, rdflib_server, floor_store.store, disk_store, args))
-        del disk_store
+            results.append(bench_query(q, ours, rdflib, rdflib_server, floor_store.store, args))
         rdflib.close()
         rdflib_server.stop()  # it takes no part in the concurrency check: leave its core free
         conc = None
@@ -678,8 +667,6 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         ours_server.stop()
         rdflib_server.stop()
-        if disk_engine is not None:
-            asyncio.run(disk_engine.close())
     shutil.rmtree(work, ignore_errors=True)
     report(results, conc, args, info, len(floor_store), (load_before, os.getloadavg()[0]), plumbing)
     return 0
