@@ -55,12 +55,13 @@ IN = (
 EVIDENCE = (
     PREFIX
     + """SELECT ?iri ?paper ?claim ?kind ?s ?p ?o ?quote ?start ?end ?ev ?s_zh ?s_en ?o_zh ?o_en WHERE {
-  ?claim rdf:subject|rdf:object|aigov:holder|aigov:belief|org:member|org:organization ?iri ;
-         a ?kind ; aigov:statedIn ?paper ; aigov:hasEvidence ?ev .
+  { ?claim rdf:subject ?iri } UNION { ?claim rdf:object ?iri } UNION { ?claim aigov:holder ?iri }
+  UNION { ?claim aigov:belief ?iri } UNION { ?claim org:member ?iri } UNION { ?claim org:organization ?iri }
+  ?claim a ?kind ; aigov:statedIn ?paper ; aigov:hasEvidence ?ev .
   FILTER(?kind IN (aigov:StatementClaim, aigov:BeliefAttribution, aigov:MembershipAttribution))
-  OPTIONAL { ?claim rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }
-  OPTIONAL { ?claim aigov:holder ?s ; aigov:stance ?p ; aigov:belief ?o }
-  OPTIONAL { ?claim org:member ?s ; org:organization ?o BIND(org:memberOf AS ?p) }
+  { ?claim rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }
+  UNION { ?claim aigov:holder ?s ; aigov:stance ?p ; aigov:belief ?o }
+  UNION { ?claim org:member ?s ; org:organization ?o BIND(org:memberOf AS ?p) }
   ?ev oa:hasSelector ?qs , ?ps . ?qs oa:exact ?quote . ?ps oa:start ?start ; oa:end ?end ."""
     + LABELS.format(v="s")
     + LABELS.format(v="o")
