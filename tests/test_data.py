@@ -157,3 +157,21 @@ def test_evidence_checks_every_span_of_a_mention(built: Build, corpus: Corpus) -
     found = check_evidence(quads + copied, corpus)
     assert [v.node for v in found] == [str(mention)]
     assert str(new) in found[0].message
+
+
+def test_no_two_entities_share_both_labels(built: Build) -> None:
+    """One IRI per real-world entity: two slugs with the same zh and the same en label are one entity minted twice."""
+    from collections import defaultdict
+
+    labels: dict[object, dict[str, str]] = defaultdict(dict)
+    for s, p, o, g in built.quads:
+        if g == ENTITIES_GRAPH and p == URIRef("http://www.w3.org/2000/01/rdf-schema#label") and isinstance(o, Literal):
+            labels[s][o.language or ""] = str(o).strip().lower()
+    seen: dict[tuple[str, str], object] = {}
+    twice = []
+    for entity, by_lang in labels.items():
+        key = (by_lang.get("zh", ""), by_lang.get("en", ""))
+        if key in seen:
+            twice.append((seen[key], entity, key))
+        seen[key] = entity
+    assert twice == []

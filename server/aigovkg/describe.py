@@ -119,20 +119,15 @@ def void_description(quads: Sequence[ox.Quad], endpoint: str) -> list[ox.Triple]
         ox.Triple(dataset, _n(VOID + "vocabulary"), _n(BASE + "ontology#")),
         *_describe_stats(dataset, merged),
     ]
-    for cls, count in sorted(merged.classes.items()):
-        part = ox.BlankNode()
-        out += [
-            ox.Triple(dataset, _n(VOID + "classPartition"), part),
-            ox.Triple(part, _n(VOID + "class"), _n(cls)),
-            ox.Triple(part, _n(VOID + "entities"), _int(count)),
-        ]
-    for prop, count in sorted(merged.properties.items()):
-        part = ox.BlankNode()
-        out += [
-            ox.Triple(dataset, _n(VOID + "propertyPartition"), part),
-            ox.Triple(part, _n(VOID + "property"), _n(prop)),
-            ox.Triple(part, _n(VOID + "triples"), _int(count)),
-        ]
+    partitions = (("classPartition", "class", "entities", merged.classes), ("propertyPartition", "property", "triples", merged.properties))
+    for link, key, measure, counts in partitions:
+        for term, count in sorted(counts.items()):
+            part = ox.BlankNode()
+            out += [
+                ox.Triple(dataset, _n(VOID + link), part),
+                ox.Triple(part, _n(VOID + key), _n(term)),
+                ox.Triple(part, _n(VOID + measure), _int(count)),
+            ]
     for graph, stats in sorted(per_graph.items()):
         subset = ox.BlankNode()
         out += [
