@@ -119,7 +119,10 @@ def void_description(quads: Sequence[ox.Quad], endpoint: str) -> list[ox.Triple]
         ox.Triple(dataset, _n(VOID + "vocabulary"), _n(BASE + "ontology#")),
         *_describe_stats(dataset, merged),
     ]
-    partitions = (("classPartition", "class", "entities", merged.classes), ("propertyPartition", "property", "triples", merged.properties))
+    partitions = (
+        ("classPartition", "class", "entities", merged.classes),
+        ("propertyPartition", "property", "triples", merged.properties),
+    )
     for link, key, measure, counts in partitions:
         for term, count in sorted(counts.items()):
             part = ox.BlankNode()
