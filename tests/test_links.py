@@ -124,7 +124,8 @@ def test_every_identifier_triple_has_one_verification_record(links: list[Quad], 
     for record, body in records.items():
         assert body[RDF.type] == [AIGOV.IdentifierLink], record
         assert len(body[DCTERMS.description]) == 1 and str(body[DCTERMS.description][0]).strip(), record
-        assert body[URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")] == [URIRef("https://w3id.org/aigov/id/dataset/iso3166")]
+        scheme = str(record)[len(str(LINK)) :].split("/", 1)[0]  # link/<scheme>/<entity>/<property>
+        assert body[URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")] == [URIRef(f"https://w3id.org/aigov/id/dataset/{scheme}")]
         reified[(body[RDF.subject][0], body[RDF.predicate][0], body[RDF.object][0])] += 1
     assert set(reified) == asserted
     assert set(reified.values()) == {1}
@@ -204,9 +205,21 @@ def test_the_build_reports_what_is_not_linked(compiled: Build) -> None:
     text = link_summary(compiled)
     assert "links iso3166: " in text and "pycountry" in text
     assert "NOT linked" in text
-    assert re.search(r"Wikidata QID: (\d+) of \1 State/InternationalOrganization entities", text), text
-    for entity in ("china", "united-nations", "european-union"):  # a State, an IO, a regional organisation
-        assert re.search(rf"\b{entity}\b", text), entity
+    assert "links wikidata: " in text and "country-coder" in text
+    gap = re.search(r"Wikidata QID: (\d+) of (\d+) State/InternationalOrganization entities\n((?:    .*\n?)*)", text)
+    assert gap, text
+    expected = {
+        s
+        for s, (cls, _) in compiled.compilation.entities.items()
+        if cls in (AIGOV.State, AIGOV.InternationalOrganization, AIGOV.RegionalOrganization)
+    }
+    qids = {slug(s) for s, p, o, g in compiled.quads if g == LINKS_GRAPH and p == AIGOV.wikidata}
+    assert int(gap[2]) == len(expected)
+    assert int(gap[1]) == len(expected - qids) > 0
+    listed = set(re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", gap[3].split(":", 1)[-1]))
+    assert expected - qids <= listed
+    for entity in ("china", "united-nations", "european-union"):  # linked: a State, an IO, a regional organisation
+        assert entity in qids and not re.search(rf"\b{entity}\b", gap[3]), entity
 
 
 # -- the generator on names that are easy to get wrong ------------------------------------------------

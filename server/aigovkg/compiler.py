@@ -38,6 +38,7 @@ from .namespaces import (
     EVIDENCE,
     ID,
     LINK,
+    LINKED_IRIS,
     LINKS_GRAPH,
     OA,
     ORG,
@@ -417,6 +418,8 @@ class Compiler:
                 record = LINK[f"{scheme}/{slug}/{str(prop).rsplit('#', 1)[-1]}"]
                 self.result.origins[str(record)] = str(loc)
                 self._add(subject, prop, Literal(text), g)
+                if prop in LINKED_IRIS:
+                    self._add(subject, SKOS.exactMatch, LINKED_IRIS[prop][text], g)
                 self._add(record, RDF.type, AIGOV.IdentifierLink, g)
                 for p, o in self._reified(subject, prop, Literal(text)):
                     self._add(record, p, o, g)

@@ -39,7 +39,9 @@ RESULT_FORMAT_IRIS = (
 
 # Link sets: (label, predicate, target dataset IRI, IRI prefix of the objects or None for literals).
 LINK_TARGETS: tuple[tuple[str, str, str], ...] = (
-    ("Wikidata", "https://w3id.org/aigov/ontology#wikidata", "http://www.wikidata.org/"),
+    # Wikidata QIDs are published as skos:exactMatch <http://www.wikidata.org/entity/Q...> (the graph's only use of
+    # skos:exactMatch, see namespaces.LINKED_IRIS), besides the aigov:wikidata literal.
+    ("Wikidata", "http://www.w3.org/2004/02/skos/core#exactMatch", "http://www.wikidata.org/"),
     ("ISO 3166-1 alpha-2", "https://w3id.org/aigov/ontology#iso3166Alpha2", "https://www.iso.org/iso-3166-country-codes.html"),
     ("ISO 3166-1 alpha-3", "https://w3id.org/aigov/ontology#iso3166Alpha3", "https://www.iso.org/iso-3166-country-codes.html"),
     ("EUR-Lex CELEX", "https://w3id.org/aigov/ontology#celexNumber", "http://publications.europa.eu/resource/celex/"),

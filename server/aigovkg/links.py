@@ -33,6 +33,7 @@ from .paths import data_dir
 if TYPE_CHECKING:
     from .compiler import Compilation, Quad
     from .dataset import Build
+    from .ontology import OntologyIndex
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ EXPECTATIONS = (
         (AIGOV.wikidata,),
         (AIGOV.State, AIGOV.InternationalOrganization),
         "wikidata",
-        "no verified Wikidata QID (there is no instances/links/wikidata.yaml: Wikidata was not reachable to verify any)",
+        "no verified Wikidata QID (there is no instances/links/wikidata.yaml: run `aigov links wikidata --write`)",
     ),
 )
 
@@ -313,18 +314,25 @@ def links_file(scheme: str) -> Path:
     return data_dir("instances") / "links" / f"{scheme}.yaml"
 
 
-def generate_iso3166() -> tuple[str, list[StateMatch], str]:
-    """(YAML text, matches, pycountry version) for the State entities of the shipped instances."""
+def compile_for_links(exclude: set[str]) -> tuple[OntologyIndex, Compilation]:
+    """The ontology and the shipped instances compiled without the links files of the ``exclude`` schemes
+    (a links file being regenerated is not read)."""
     from .compiler import Compiler, instance_files
     from .errors import SourceError
     from .ontology import OntologyIndex
 
     onto = OntologyIndex.load()
-    # The entities only: an existing links file is regenerated, not read.
-    paths = [p for p in instance_files(data_dir("instances")) if "links" not in p.relative_to(data_dir("instances")).parts]
+    root = data_dir("instances")
+    paths = [p for p in instance_files(root) if not ("links" in p.relative_to(root).parts[:1] and p.stem in exclude)]
     compilation = Compiler(onto, require_offsets=False).compile(paths)
     if compilation.errors:
         raise SourceError(compilation.errors[0].location, f"the instances do not compile: {compilation.errors[0].message}")
+    return onto, compilation
+
+
+def generate_iso3166() -> tuple[str, list[StateMatch], str]:
+    """(YAML text, matches, pycountry version) for the State entities of the shipped instances."""
+    onto, compilation = compile_for_links(exclude={ISO_SCHEME})
     index = country_index()
     matches = match_states(state_labels(onto.graph, compilation), index)
     return iso3166_yaml(matches, index), matches, index.version
@@ -337,13 +345,28 @@ def main(argv: Sequence[str] | None = None, prog: str = "aigov links") -> int:
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("scheme", choices=[ISO_SCHEME], help="iso3166: ISO 3166-1 alpha-2/alpha-3 codes of the State entities")
+    p.add_argument(
+        "scheme",
+        choices=[ISO_SCHEME, "wikidata"],
+        help="iso3166: ISO 3166-1 alpha-2/alpha-3 codes of the State entities (from pycountry); "
+        "wikidata: Wikidata QIDs (from country-coder and name-suggestion-index, fetched from the npm registry)",
+    )
     p.add_argument(
         "--write", action="store_true", help="write instances/links/<scheme>.yaml (default: print what would be linked)"
     )
 
 
 def run(args: argparse.Namespace) -> int:
+    text = run_iso3166() if args.scheme == ISO_SCHEME else run_wikidata()
+    if args.write:
+        path = links_file(args.scheme)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {path}")
+    return 0
+
+
+def run_iso3166() -> str:
     text, matches, version = generate_iso3166()
     for m in matches:
         if len(m.codes) == 1:
@@ -355,12 +378,17 @@ def run(args: argparse.Namespace) -> int:
             print(f"  unlinked  {m.slug:<24} {why}")
     linked = sum(1 for m in matches if len(m.codes) == 1)
     print(f"{linked} of {len(matches)} State entities linked to ISO 3166-1 (pycountry {version})")
-    if args.write:
-        path = links_file(ISO_SCHEME)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        print(f"wrote {path}")
-    return 0
+    return text
+
+
+def run_wikidata() -> str:
+    from .wikidata_links import generate
+
+    text, decisions = generate()
+    for d in sorted(decisions, key=lambda d: (d.qid is None, d.slug)):
+        print(f"  {'linked' if d.qid else 'unlinked':<9} {d.slug:<32} {d.qid or '':<10} {d.why}")
+    print(f"{sum(1 for d in decisions if d.qid)} entities linked to Wikidata, {sum(1 for d in decisions if not d.qid)} not")
+    return text
 
 
 if __name__ == "__main__":  # pragma: no cover

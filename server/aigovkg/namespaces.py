@@ -26,6 +26,13 @@ TIME = Namespace("http://www.w3.org/2006/time#")
 VANN = Namespace("http://purl.org/vocab/vann/")
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
+WD = Namespace("http://www.wikidata.org/entity/")
+
+# Identifier properties whose value also names an IRI of the external dataset: a link file's identifier
+# is then published, besides the identifier literal, as ``skos:exactMatch <prefix + identifier>`` (the one
+# linking property of the graph; skos:exactMatch rather than owl:sameAs, which would merge the papers'
+# portrayal of an actor with everything the external dataset says of it).
+LINKED_IRIS = {AIGOV.wikidata: WD}
 
 # Named graphs of the dataset. Each paper's claims live in a graph named by the paper's IRI.
 ONTOLOGY_GRAPH = GRAPH["ontology"]
