@@ -3,6 +3,7 @@
 #   make serve            build the graph and serve it at http://$(HOST):$(PORT)/sparql  (make serve PORT=8001)
 #   make test             install the package (not editable) with its test extra and run the test suite
 #   make check            ruff and mypy on server/
+#   make docs             write the ontology documentation (HTML, zh + en, SVG diagrams) into build/docs/
 #   make clean            remove build outputs and caches (the virtual environment stays)
 
 PYTHON ?= python3
@@ -35,7 +36,7 @@ ENSURE_CHROMIUM = { command -v chromium >/dev/null 2>&1 && command -v chromedriv
 		exit 1; \
 	fi; }
 
-.PHONY: serve test check clean
+.PHONY: serve test check clean docs
 
 $(PY):
 	@if ! $(PYTHON) -m venv $(VENV); then \
@@ -66,6 +67,10 @@ check: $(PY)
 	echo "ruff check server"; $(VENV)/bin/ruff check server || status=1; \
 	echo "mypy server"; $(VENV)/bin/mypy server || status=1; \
 	exit $$status
+
+docs: $(PY)
+	$(PIP) install .
+	$(VENV)/bin/aigov docs --output build/docs
 
 clean:
 	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache

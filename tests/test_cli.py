@@ -22,7 +22,7 @@ def output(proc: Any) -> str:
 
 
 def test_subcommands_are_the_documented_ones() -> None:
-    assert subcommands() == ["anchor", "build", "export", "links", "release", "serve", "stats", "validate"]
+    assert subcommands() == ["anchor", "build", "docs", "export", "links", "release", "serve", "stats", "validate"]
 
 
 @pytest.mark.parametrize("args", [["--help"], ["--version"], *([name, "--help"] for name in subcommands())])

@@ -12,6 +12,13 @@ in ``data_dir("queries")``), so a new query is covered as soon as its file exist
 4. it returns at least one row over the shipped data (built with reasoning, by ``conftest.py``);
 5. its parameters cannot be used to inject SPARQL, and unknown parameter names are refused.
 
+A federated query (tag ``federated``, ``SERVICE <https://query.wikidata.org/sparql>``) takes every one of
+these tests too, with its SERVICE calls sent to a local Wikidata stand-in (``tests/fixtures/
+wikidata-standin.ttl`` served by ``aigov serve``; see the ``query`` fixture): nothing here reaches the real
+Wikidata, and no federated query passes without running. Over the shipped data such a query must also send
+at least one linked entity to Wikidata. tests/test_federation.py runs the same queries through the
+endpoint (allow-list and ``--service-alias``).
+
 How results are compared
 ------------------------
 A row is a dict from each SELECT variable to the N-Triples form of its value (``None`` when unbound), with
@@ -32,7 +39,8 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -48,12 +56,15 @@ from aigovkg.namespaces import AIGOV, ID, ONTOLOGY_GRAPH, PAPER, PREFIXES, VOCAB
 from aigovkg.ontology import OntologyIndex, load_ontology_graph
 from aigovkg.paths import data_dir
 from aigovkg.queries import CannedQuery, load_queries, parse_query_file
+from aigovkg.sparqltext import rewrite_services, service_targets
 from aigovkg.store import OxigraphStore
 
 TESTS = Path(__file__).resolve().parent
 FIXTURE_DIR = TESTS / "fixtures" / "queries"
 GOLDEN_DIR = TESTS / "golden"
 QUERY_FILES = {path.stem: path for path in sorted(data_dir("queries").glob("*.rq"))}
+WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
+WIKIDATA_STANDIN = TESTS / "fixtures" / "wikidata-standin.ttl"
 
 # CURIEs the golden files may use (the longest matching namespace wins: paper: before aid:).
 GOLDEN_PREFIXES = {
@@ -216,10 +227,32 @@ def fixture_store(ontology_index: OntologyIndex) -> OxigraphStore:
     return OxigraphStore(canonical_quads(ontology_index.graph, ONTOLOGY_GRAPH) + compilation.quads)
 
 
+@pytest.fixture(scope="module")
+def wikidata_standin(cli_server: Callable[..., Any]) -> Iterator[str]:
+    """The /sparql URL of a local stand-in for Wikidata's endpoint: ``aigov serve`` over a made-up fixture."""
+    with cli_server("--dataset", str(WIKIDATA_STANDIN), "--workers", "1") as base:
+        yield base + "/sparql"
+
+
 @pytest.fixture(params=sorted(QUERY_FILES))
 def query(request: pytest.FixtureRequest) -> CannedQuery:
-    """One canned query, parsed from its file (a broken header fails this query's tests only)."""
-    return parse_query_file(QUERY_FILES[request.param])
+    """One canned query, parsed from its file (a broken header fails this query's tests only).
+
+    A federated query comes with its SERVICE calls to Wikidata sent to the stand-in (``wikidata_standin``),
+    rewritten by the endpoint's own ``rewrite_services``; a SERVICE to any other endpoint has no stand-in
+    and fails here.
+    """
+    parsed = parse_query_file(QUERY_FILES[request.param])
+    targets = set(service_targets(parsed.text))
+    if not targets and "federated" not in parsed.tags:
+        return parsed
+    assert "federated" in parsed.tags, f"{parsed.id} calls SERVICE {sorted(map(str, targets))}: tag it 'federated'"
+    assert targets == {WIKIDATA_SPARQL}, (
+        f"{parsed.id}: a federated query calls SERVICE <{WIKIDATA_SPARQL}> (the endpoint with a stand-in here), "
+        f"not {sorted(map(str, targets))}"
+    )
+    standin = request.getfixturevalue("wikidata_standin")
+    return replace(parsed, text=rewrite_services(parsed.text, {WIKIDATA_SPARQL: standin}))
 
 
 # -- the set of queries ---------------------------------------------------------------------------
@@ -314,6 +347,8 @@ def test_returns_rows_on_shipped_data(query: CannedQuery, store: OxigraphStore) 
     _, rows = run(store, query)
     defaults = {p.name: p.default for p in query.parameters}
     assert rows, f"{query.id} returns no row on the shipped data (defaults: {defaults})"
+    if "federated" in query.tags:  # the stand-in knows none of the real QIDs: what counts is what is sent
+        assert any(row.get("item") for row in rows), f"{query.id}: no entity of the shipped data has a Wikidata link here"
 
 
 # -- 5. parameters ------------------------------------------------------------------------------------

@@ -29,7 +29,16 @@ from . import __version__
 from .describe import graph_statistics, service_description, void_description
 from .engine import Job, Outcome, ProcessEngine
 from .pages import add_pages
-from .protocol import Limits, ProtocolError, format_accept, is_protocol_operation, parse, parse_params
+from .protocol import (
+    Limits,
+    ProtocolError,
+    explain_service_failure,
+    format_accept,
+    is_protocol_operation,
+    parse,
+    parse_params,
+    route_services,
+)
 from .protocol import Request as ProtocolRequest
 from .queries import CannedQuery, load_queries
 from .querypage import add_query_page
@@ -253,8 +262,9 @@ def _add_canned_route(app: FastAPI, query: CannedQuery, engine: ProcessEngine, l
             bindings = query.bindings(values)
         except ValueError as exc:
             raise ProtocolError(400, str(exc)) from None
-        job = Job("query", query.text, accept=accept, substitutions=bindings, max_rows=limits.max_rows)
-        return _respond(await engine.run(job))
+        text = route_services(query.text, limits)  # a federated canned query meets the allow-list and the aliases too
+        job = Job("query", text, accept=accept, substitutions=bindings, max_rows=limits.max_rows)
+        return _respond(explain_service_failure(await engine.run(job), query.text))
 
     signature = [inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request)]
     for p in query.parameters:

@@ -216,6 +216,49 @@ def cmd_links(args: argparse.Namespace) -> int:
         raise UsageError(f"{exc.name} is needed to verify the links: pip install {exc.name}") from None
 
 
+def cmd_docs(args: argparse.Namespace) -> int:
+    from .ontodocs import write_docs
+
+    for path in args.paths:
+        if not Path(path).is_file():
+            raise UsageError(f"{path}: no such file")
+    try:
+        result = write_docs(Path(args.output), [Path(p) for p in args.paths] or None)
+    except OSError as exc:
+        raise UsageError(f"cannot write the documentation into {args.output}: {exc.strerror or exc}") from None
+    _print_violations(result.problems)
+    print(result.summary())
+    if result.problems:
+        print(f"{len(result.problems)} problem(s) in the documentation", file=sys.stderr)
+        return EXIT_VIOLATIONS
+    return EXIT_OK
+
+
+def service_aliases(values: Sequence[str], allowed: Sequence[str]) -> dict[str, str]:
+    """``--service-alias IRI=URL`` values as a mapping. An IRI may itself hold ``=``: a value that starts
+    with an allow-listed IRI and ``=`` is cut there, any other at its first ``=``.
+
+    >>> service_aliases(["https://query.wikidata.org/sparql=http://127.0.0.1:7001/sparql"], [])
+    {'https://query.wikidata.org/sparql': 'http://127.0.0.1:7001/sparql'}
+    >>> service_aliases(["http://a/sparql?x=1=http://b/"], ["http://a/sparql?x=1"])
+    {'http://a/sparql?x=1': 'http://b/'}
+    """
+    aliases: dict[str, str] = {}
+    for value in values:
+        iri = next((a for a in sorted(allowed, key=len, reverse=True) if value.startswith(a + "=")), None)
+        if iri is None:
+            iri, sep, _ = value.partition("=")
+            if not sep or not iri:
+                raise UsageError(
+                    f"--service-alias {value}: expected IRI=URL, e.g. https://query.wikidata.org/sparql=http://localhost:7001/sparql"
+                )
+        url = value[len(iri) + 1 :]
+        if iri in aliases and aliases[iri] != url:
+            raise UsageError(f"--service-alias: two aliases for {iri} ({aliases[iri]} and {url})")
+        aliases[iri] = url
+    return aliases
+
+
 def serve_settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     """The endpoint's limits from the command line (and AIGOV_UPDATE_TOKEN)."""
     import os
@@ -232,14 +275,18 @@ def serve_settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     for name in ("timeout", "max_rows", "max_body", "workers"):
         if getattr(args, name) <= 0:
             raise UsageError(f"--{name.replace('_', '-')} must be positive")
-    return Limits(
-        allow_update=args.allow_update,
-        update_token=token,
-        service_allowlist=frozenset(args.service_allow),
-        max_body_bytes=args.max_body,
-        max_rows=args.max_rows,
-        timeout=args.timeout,
-    )
+    try:
+        return Limits(
+            allow_update=args.allow_update,
+            update_token=token,
+            service_allowlist=frozenset(args.service_allow),
+            service_aliases=service_aliases(args.service_alias, args.service_allow),
+            max_body_bytes=args.max_body,
+            max_rows=args.max_rows,
+            timeout=args.timeout,
+        )
+    except ValueError as exc:  # an alias the allow-list does not cover, or not an http(s) URL
+        raise UsageError(str(exc)) from None
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -263,6 +310,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     app = create_app(engine, limits, quads=quads, cors_origins=args.cors_origin or ["*"])
     mode = "read-write" if args.allow_update else "read-only"
     say(f"serving {len(engine)} quads ({mode}) at http://{args.host}:{args.port}/sparql")
+    for iri, url in limits.service_aliases.items():
+        say(f"SERVICE <{iri}> calls go to {url}")
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return EXIT_OK
 
@@ -342,6 +391,10 @@ def parser() -> argparse.ArgumentParser:
 
     links_arguments(add("links", "Generate instances/links/<scheme>.yaml: external identifiers, each verified.", cmd_links))
 
+    d = add("docs", "Write the ontology's HTML documentation (zh and en, SVG diagrams) and check that it is complete.", cmd_docs)
+    d.add_argument("paths", nargs="*", metavar="FILE", help="ontology Turtle files (default: the shipped ontology/*.ttl)")
+    d.add_argument("-o", "--output", metavar="DIR", default="build/docs", help="output folder (default: build/docs)")
+
     s = add("serve", "Serve the graph over SPARQL at http://HOST:PORT/sparql from an embedded store.", cmd_serve)
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
@@ -355,6 +408,13 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--max-body", type=int, default=1_000_000, help="largest request body in bytes (default 1000000)")
     s.add_argument(
         "--service-allow", action="append", default=[], metavar="IRI", help="SPARQL endpoint SERVICE may call (repeatable)"
+    )
+    s.add_argument(
+        "--service-alias",
+        action="append",
+        default=[],
+        metavar="IRI=URL",
+        help="send SERVICE calls to the allow-listed IRI to URL instead, e.g. a Wikidata mirror or QLever (repeatable)",
     )
     s.add_argument("--cors-origin", action="append", metavar="ORIGIN", help="origin allowed by CORS (repeatable; default *)")
     return p

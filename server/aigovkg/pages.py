@@ -185,7 +185,7 @@ def render_resource(
                 predicate = html.escape(curie(b["p"]["value"])) if "p" in b else ""
                 claim = f"{_term_html(b, 's')} <small>{predicate}</small> {_term_html(b, 'o')}"
                 quote = f"<blockquote>{html.escape(b['quote']['value'])}</blockquote>"
-                offsets = f'{b["start"]["value"]}–{b["end"]["value"]}'
+                offsets = f"{b['start']['value']}–{b['end']['value']}"
                 where = f'<a href="{html.escape(local_path(b["ev"]["value"]), quote=True)}">{offsets}</a>'
                 link = f'<a href="{html.escape(local_path(b["claim"]["value"]), quote=True)}">claim</a>'
                 table_rows.append([claim, quote, f"{where} · {link}"])

@@ -9,20 +9,22 @@ Rules (https://www.w3.org/TR/sparql11-protocol/):
 * ``default-graph-uri`` / ``named-graph-uri`` give a query's dataset and override its FROM / FROM
   NAMED; ``using-graph-uri`` / ``using-named-graph-uri`` give an update's, and conflict with its own
   USING / WITH;
-* federated ``SERVICE`` calls only to endpoints on the configured allow-list.
+* federated ``SERVICE`` calls only to endpoints on the configured allow-list; a call to an allowed
+  IRI that has an alias (``aigov serve --service-alias IRI=URL``: a mirror, a local stand-in) is sent
+  to the alias URL. The check reads the IRI the query names, never the alias.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
 
-from .engine import Job
+from .engine import Job, Outcome
 from .results import accept_for_format
-from .sparqltext import add_using, has_dataset_clause, service_targets
+from .sparqltext import add_using, has_dataset_clause, rewrite_services, service_targets
 
 FORM = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
@@ -41,14 +43,41 @@ class ProtocolError(Exception):
 
 @dataclass(frozen=True)
 class Limits:
-    """What the endpoint accepts and allows."""
+    """What the endpoint accepts and allows.
+
+    ``service_aliases`` maps an allow-listed SERVICE IRI to the URL its calls are sent to. An alias for an
+    IRI that is not on the allow-list, or to a URL that is not http(s), is refused here (ValueError), so a
+    server never starts with an alias no query may use.
+
+    >>> Limits(service_aliases={"https://query.wikidata.org/sparql": "http://127.0.0.1:7001/sparql"})
+    Traceback (most recent call last):
+    ...
+    ValueError: --service-alias https://query.wikidata.org/sparql=...: the IRI is not on the SERVICE allow-list; ...
+    """
 
     allow_update: bool = False
     update_token: str | None = None
     service_allowlist: frozenset[str] = frozenset()
+    service_aliases: Mapping[str, str] = field(default_factory=dict, hash=False)
     max_body_bytes: int = 1_000_000
     max_rows: int = 100_000
     timeout: float = 30.0
+
+    def __post_init__(self) -> None:
+        for iri, url in self.service_aliases.items():
+            if iri not in self.service_allowlist:
+                allowed = ", ".join(sorted(self.service_allowlist)) or "none"
+                raise ValueError(
+                    f"--service-alias {iri}={url}: the IRI is not on the SERVICE allow-list; "
+                    f"add --service-allow {iri} (allowed: {allowed})"
+                )
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise ValueError(f"--service-alias {iri}={url}: the alias must be an http:// or https:// URL")
+            try:
+                ox.NamedNode(url)
+            except ValueError:
+                raise ValueError(f"--service-alias {iri}={url}: the alias is not a valid IRI") from None
 
 
 @dataclass
@@ -157,7 +186,7 @@ def parse(req: Request, limits: Limits) -> Job:
 
     if text is None or not text.strip():
         raise ProtocolError(400, f"missing '{operation}': the request carries no SPARQL {operation}")
-    _check_services(text, limits)
+    text = route_services(text, limits)
     accept = req.accept
     fmt = _one(params, "format")
     if fmt:
@@ -219,10 +248,46 @@ def _check_update_allowed(req: Request, limits: Limits) -> None:
             )
 
 
+def route_services(text: str, limits: Limits) -> str:
+    """Check every ``SERVICE`` call of ``text`` against the allow-list (ProtocolError 403 if one is not on
+    it); return the text with the calls to aliased IRIs sent to their alias URLs.
+
+    Applied to every query and update the protocol receives and to every canned query before it runs.
+    """
+    _check_services(text, limits)
+    return rewrite_services(text, limits.service_aliases)
+
+
+def explain_service_failure(outcome: Outcome, text: str) -> Outcome:
+    """``outcome``, with a line naming the SERVICE endpoints ``text`` calls when it is a server error.
+
+    pyoxigraph's own message for a failed SERVICE call ("Connection refused (os error 111)", "failed to
+    lookup address information") does not say which endpoint failed. ``text`` is the query as written:
+    the line names the IRIs it calls, never an alias URL.
+
+    >>> failed = Outcome.error(500, "query evaluation failed: Connection refused (os error 111)")
+    >>> print(explain_service_failure(failed, "SELECT * { SERVICE <http://a/sparql> { ?s ?p ?o } }").body.decode(), end="")
+    query evaluation failed: Connection refused (os error 111)
+    this query calls SERVICE <http://a/sparql>: the remote endpoint may be unreachable, slow or refusing; try again later
+    """
+    targets = sorted({t for t in service_targets(text) if t})
+    if outcome.status < 500 or not targets:
+        return outcome
+    note = (
+        f"this query calls SERVICE {', '.join(f'<{t}>' for t in targets)}: "
+        "the remote endpoint may be unreachable, slow or refusing; try again later"
+    )
+    return Outcome(outcome.status, outcome.media_type, outcome.body.rstrip(b"\n") + b"\n" + note.encode() + b"\n")
+
+
 def _check_services(text: str, limits: Limits) -> None:
     for target in service_targets(text):
         if target is None:
             raise ProtocolError(403, "SERVICE with a variable or unresolvable endpoint is refused: name an allowed endpoint IRI")
         if target not in limits.service_allowlist:
             allowed = ", ".join(sorted(limits.service_allowlist)) or "none"
-            raise ProtocolError(403, f"SERVICE <{target}> is not on this server's allow-list (allowed: {allowed})")
+            raise ProtocolError(
+                403,
+                f"SERVICE <{target}> is not on this server's allow-list (allowed: {allowed}); "
+                "the server's operator can allow it with aigov serve --service-allow IRI",
+            )

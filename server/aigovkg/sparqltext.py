@@ -1,15 +1,17 @@
 """A small lexer for SPARQL text: what the endpoint must know before handing a request to the engine.
 
-pyoxigraph parses and runs SPARQL but offers no hook to refuse a federated ``SERVICE`` call or to give
-an update the protocol's ``using-graph-uri`` dataset. Both need the request's tokens: the ``SERVICE``
-targets (checked against the allow-list) and the top-level ``WHERE`` of each update operation (where
-the protocol's ``USING`` clauses go). Strings, IRIs and comments are skipped as tokens, so a brace or
-a keyword inside them changes nothing.
+pyoxigraph parses and runs SPARQL but offers no hook to refuse or redirect a federated ``SERVICE``
+call, or to give an update the protocol's ``using-graph-uri`` dataset. All three need the request's
+tokens: the ``SERVICE`` targets (checked against the allow-list, and sent to an alias URL where the
+server has one) and the top-level ``WHERE`` of each update operation (where the protocol's ``USING``
+clauses go). Strings, IRIs and comments are skipped as tokens, so a brace or a keyword inside them
+changes nothing.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 _TOKEN = re.compile(
@@ -67,17 +69,10 @@ def _prefixes(toks: list[Token]) -> dict[str, str]:
     return found
 
 
-def service_targets(text: str) -> list[str | None]:
-    """The IRI of every ``SERVICE`` call in a query (None where it is a variable or cannot be resolved).
-
-    >>> service_targets('PREFIX wd: <https://query.wikidata.org/> SELECT * { SERVICE SILENT wd:sparql { ?s ?p ?o } }')
-    ['https://query.wikidata.org/sparql']
-    >>> service_targets('SELECT * { SERVICE ?x { ?s ?p ?o } FILTER(?s = "SERVICE <http://a/>") }')
-    [None]
-    """
-    toks = tokens(text)
+def _service_calls(toks: list[Token]) -> list[tuple[Token | None, str | None]]:
+    """Each ``SERVICE`` call's target token and the IRI it names (None for a variable or an unknown prefix)."""
     prefixes = _prefixes(toks)
-    targets: list[str | None] = []
+    calls: list[tuple[Token | None, str | None]] = []
     for i, tok in enumerate(toks):
         if tok.kind != "word" or tok.text.upper() != "SERVICE":
             continue
@@ -86,13 +81,49 @@ def service_targets(text: str) -> list[str | None]:
             j += 1
         target = toks[j] if j < len(toks) else None
         if target is not None and target.kind == "iri":
-            targets.append(target.text[1:-1])
+            calls.append((target, target.text[1:-1]))
         elif target is not None and target.kind == "pname" and target.text.split(":", 1)[0] in prefixes:
             prefix, local = target.text.split(":", 1)
-            targets.append(prefixes[prefix] + local)
+            calls.append((target, prefixes[prefix] + local))
         else:
-            targets.append(None)
-    return targets
+            calls.append((target, None))
+    return calls
+
+
+def service_targets(text: str) -> list[str | None]:
+    """The IRI of every ``SERVICE`` call in a query (None where it is a variable or cannot be resolved).
+
+    >>> service_targets('PREFIX wd: <https://query.wikidata.org/> SELECT * { SERVICE SILENT wd:sparql { ?s ?p ?o } }')
+    ['https://query.wikidata.org/sparql']
+    >>> service_targets('SELECT * { SERVICE ?x { ?s ?p ?o } FILTER(?s = "SERVICE <http://a/>") }')
+    [None]
+    """
+    return [iri for _, iri in _service_calls(tokens(text))]
+
+
+def rewrite_services(text: str, aliases: Mapping[str, str]) -> str:
+    """``text`` with every ``SERVICE`` call to an IRI of ``aliases`` sent to that IRI's alias URL instead.
+
+    Only the target token of a ``SERVICE`` call changes (a prefixed name becomes a full ``<IRI>``); the
+    same IRI in a string, a comment, a triple pattern or a ``PREFIX`` declaration stays as written, and
+    so does every other byte of the text.
+
+    >>> rewrite_services('SELECT * { SERVICE <http://a/s> { ?x ?p "<http://a/s>" } } # <http://a/s>', {"http://a/s": "http://b/s"})
+    'SELECT * { SERVICE <http://b/s> { ?x ?p "<http://a/s>" } } # <http://a/s>'
+    >>> rewrite_services('PREFIX a: <http://a/> SELECT * { SERVICE SILENT a:s { ?x a:s ?o } }', {"http://a/s": "http://b/s"})
+    'PREFIX a: <http://a/> SELECT * { SERVICE SILENT <http://b/s> { ?x a:s ?o } }'
+    """
+    if not aliases:
+        return text
+    out, last = [], 0
+    for target, iri in _service_calls(tokens(text)):
+        if target is None or iri is None or iri not in aliases:
+            continue
+        out.append(text[last : target.start])
+        out.append(f"<{aliases[iri]}>")
+        last = target.start + len(target.text)
+    out.append(text[last:])
+    return "".join(out)
 
 
 def has_dataset_clause(update: str) -> bool:
