@@ -449,3 +449,18 @@ def test_report_gives_each_gap_its_reason(tmp_path: Path) -> None:
         "uk": "neither linked nor listed as unlinked in instances/links/iso3166.yaml (regenerate it)",
     }
     assert [(s.scheme, s.entities, s.identifiers) for s in report.schemes] == [("iso3166", 1, 2)]
+
+
+def test_the_report_lists_instruments_whose_registry_could_not_be_reached(compiled: Build) -> None:
+    """Executive orders and UN resolutions are gaps by kind: every one is listed, and no other instrument."""
+    report = link_report(compiled.ontology, compiled.compilation, compiled.quads)
+    gaps = {gap.expectation.name: gap for gap in report.gaps}
+    kinds = {
+        slug(s): str(o).rsplit("/", 1)[-1] for s, p, o, g in compiled.quads if g == ENTITIES_GRAPH and p == AIGOV.instrumentType
+    }
+    eo = gaps["US executive order number and Federal Register citation"]
+    un = gaps["UN document symbol"]
+    assert set(eo.missing) == {s for s, k in kinds.items() if k == "executive-order"} and "eo-14110" in eo.missing
+    assert set(un.missing) == {s for s, k in kinds.items() if k == "un-resolution"} and "unga-res-78-265" in un.missing
+    assert "Federal Register could not be reached" in eo.missing["eo-14110"]
+    assert "UN document symbol: " in render_link_report(report)

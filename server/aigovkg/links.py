@@ -45,6 +45,11 @@ class Expectation:
     classes: tuple[URIRef, ...]  # entities of these classes (or their subclasses)
     scheme: str  # the links file whose ``unlinked:`` reasons apply
     default_reason: str  # when the scheme has no links file
+    kinds: tuple[str, ...] = ()  # if given, only instruments of these kinds (instrument-type concept slugs)
+
+    def describe(self) -> str:
+        classes = "/".join(str(c).rsplit("#", 1)[-1] for c in self.classes)
+        return f"{'/'.join(self.kinds)} {classes}" if self.kinds else classes
 
 
 EXPECTATIONS = (
@@ -61,6 +66,24 @@ EXPECTATIONS = (
         (AIGOV.State, AIGOV.InternationalOrganization),
         "wikidata",
         "no verified Wikidata QID (there is no instances/links/wikidata.yaml: run `aigov links wikidata --write`)",
+    ),
+    # No copy of these registries could be reached where the graph is built: every such instrument is a gap.
+    # The identifiers a paper gives (e.g. an EO number, a resolution symbol) are that paper's claims, in its graph.
+    Expectation(
+        "US executive order number and Federal Register citation",
+        (AIGOV.executiveOrderNumber, AIGOV.federalRegisterCitation),
+        (AIGOV.Instrument,),
+        "federal-register",
+        "not verified: the Federal Register could not be reached (a paper's EO number is that paper's claim)",
+        ("executive-order",),
+    ),
+    Expectation(
+        "UN document symbol",
+        (AIGOV.unDocumentSymbol,),
+        (AIGOV.Instrument,),
+        "un-documents",
+        "not verified: the UN Official Document System could not be reached (a paper's symbol is that paper's claim)",
+        ("un-resolution",),
     ),
 )
 
@@ -121,9 +144,16 @@ def link_report(ontology: Graph, compilation: Compilation, quads: Iterable[Quad]
     for scheme in sorted(set(compilation.link_gaps) - set(by_scheme)):
         schemes.append(SchemeLinks(scheme, titles.get(REFERENCE[scheme], ""), 0, 0))
     classes = entity_classes(ontology, compilation)
+    kind_of = {
+        str(s)[len(str(ID)) :]: str(o).rsplit("/", 1)[-1]
+        for s, p, o, g in compilation.quads
+        if g == ENTITIES_GRAPH and p == AIGOV.instrumentType
+    }
     gaps = []
     for exp in EXPECTATIONS:
-        expected = sorted(slug for slug, sup in classes.items() if sup & set(exp.classes))
+        expected = sorted(
+            slug for slug, sup in classes.items() if sup & set(exp.classes) and (not exp.kinds or kind_of.get(slug) in exp.kinds)
+        )
         reasons = compilation.link_gaps.get(exp.scheme, {})
         default = (
             f"neither linked nor listed as unlinked in instances/links/{exp.scheme}.yaml (regenerate it)"
@@ -145,8 +175,7 @@ def render_link_report(report: LinkReport, width: int = 110) -> str:
         lines.append("links: none (instances/links/ has no links file)")
     lines.append("NOT linked (gaps, not facts: no identifier is guessed):")
     for gap in report.gaps:
-        kinds = "/".join(str(c).rsplit("#", 1)[-1] for c in gap.expectation.classes)
-        lines.append(f"  {gap.expectation.name}: {len(gap.missing)} of {gap.expected} {kinds} entities")
+        lines.append(f"  {gap.expectation.name}: {len(gap.missing)} of {gap.expected} {gap.expectation.describe()} entities")
         by_reason: dict[str, list[str]] = defaultdict(list)
         for slug, reason in sorted(gap.missing.items()):
             by_reason[reason].append(slug)
