@@ -46,6 +46,7 @@ from aigovkg.dataset import parse_rdf_file
 from aigovkg.errors import SourceError
 from aigovkg.paths import data_dir
 from aigovkg.queries import CannedQuery, parse_query_file
+from aigovkg.sparqltext import service_targets
 from aigovkg.store import OxigraphStore
 
 BENCH = Path(__file__).resolve().parent
@@ -160,12 +161,17 @@ def concrete_text(query: CannedQuery) -> str:
 
 
 def load_canned(folder: Path) -> dict[str, CannedQuery]:
+    """The canned queries, less the federated ones: a SERVICE call times a remote endpoint (or fails
+    offline), not this server, and the in-process floor cannot run it the same way."""
     queries = {}
     for path in sorted(folder.glob("*.rq")):
         try:
             q = parse_query_file(path)
         except SourceError as exc:
             print(f"warning: skipping {path.name}: {str(exc).splitlines()[0]}", file=sys.stderr)
+            continue
+        if service_targets(q.text):
+            print(f"note: skipping {q.id}: a federated query (SERVICE)", file=sys.stderr)
             continue
         queries[q.id] = q
     return queries

@@ -167,7 +167,7 @@ def cli_server() -> Callable[..., Any]:
         import httpx
 
         port = free_port()
-        log = tempfile.TemporaryFile()
+        log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in the finally below, after the server stops)
         proc = subprocess.Popen(
             [sys.executable, "-m", "aigovkg.cli", "serve", "--port", str(port), "-q", *args],
             stdout=subprocess.DEVNULL,

@@ -96,7 +96,9 @@ def test_unknown_canned_query_is_404(client: Any) -> None:
 
 
 def test_bad_post_bodies(client: Any) -> None:
-    assert client.post("/queries/actor-instruments", content=b"{", headers={"Content-Type": "application/json"}).status_code == 400
+    assert (
+        client.post("/queries/actor-instruments", content=b"{", headers={"Content-Type": "application/json"}).status_code == 400
+    )
     assert client.post("/queries/actor-instruments", json=["x"]).status_code == 400
     assert client.post("/queries/actor-instruments", content=b"x", headers={"Content-Type": "text/plain"}).status_code == 415
 
@@ -154,3 +156,20 @@ def test_void_counts_match_the_endpoint(client: Any, parse_rdf: Any, sources: di
     partitions = {g.value(p, VOID["class"]): g.value(p, VOID.entities) for p in g.objects(dataset, VOID.classPartition)}
     papers = count("SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a <https://w3id.org/aigov/ontology#Paper> }")
     assert partitions[URIRef("https://w3id.org/aigov/ontology#Paper")] == Literal(papers) == Literal(len(sources["papers"]))
+
+
+# ---------------------------------------------------------------- API documentation pages
+
+
+@pytest.mark.parametrize("path", ["/docs", "/redoc"])
+def test_api_documentation_pages_load_nothing_from_elsewhere(client: Any, path: str) -> None:
+    """Swagger UI and ReDoc work offline: every script, style sheet and icon comes from this server."""
+    import re
+
+    page = client.get(path)
+    assert page.status_code == 200 and "/openapi.json" in page.text
+    assets = re.findall(r"""(?:src|href)\s*=\s*["']([^"']+)["']""", page.text)
+    assert assets and all(a.startswith("/") for a in assets), assets
+    for asset in assets:
+        response = client.get(asset)
+        assert response.status_code == 200 and len(response.content) > 1000, asset

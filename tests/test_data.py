@@ -138,8 +138,11 @@ def test_evidence_checks_every_span_of_a_mention(built: Build, corpus: Corpus) -
     quads = instance_quads(built)
     index = set(quads)
     mention, graph = next(
-        (c, g) for c, p, o, g in quads
-        if p == URIRef(rdf + "object") and o == ID["china"] and g == PAPER["lei-yu-2025"]
+        (c, g)
+        for c, p, o, g in quads
+        if p == URIRef(rdf + "object")
+        and o == ID["china"]
+        and g == PAPER["lei-yu-2025"]
         and (c, URIRef(rdf + "predicate"), SCHEMA.mentions, g) in index
     )
     old = next(o for c, p, o, _g in quads if c == mention and p == AIGOV.hasEvidence)

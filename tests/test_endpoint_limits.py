@@ -83,7 +83,10 @@ def test_oversized_url_is_414(limited: str) -> None:
     "query, fragment",
     [
         ("SELECT * WHERE { SERVICE <http://evil.example/sparql> { ?s ?p ?o } }", "not on this server's allow-list"),
-        ("PREFIX e: <http://evil.example/> SELECT * WHERE { SERVICE SILENT e:sparql { ?s ?p ?o } }", "<http://evil.example/sparql>"),
+        (
+            "PREFIX e: <http://evil.example/> SELECT * WHERE { SERVICE SILENT e:sparql { ?s ?p ?o } }",
+            "<http://evil.example/sparql>",
+        ),
         ("SELECT * WHERE { SERVICE ?endpoint { ?s ?p ?o } }", "variable"),
         ("select * where { service <http://evil.example/sparql> { ?s ?p ?o } }", "not on this server's allow-list"),
     ],
@@ -110,7 +113,11 @@ def test_cors_allows_reads(limited: str) -> None:
     assert response.headers["access-control-allow-origin"] == "*"
     preflight = httpx.options(
         limited + "/sparql",
-        headers={"Origin": "https://yasgui.example", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"},
+        headers={
+            "Origin": "https://yasgui.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
     )
     assert preflight.status_code == 200
     assert "POST" in preflight.headers["access-control-allow-methods"]
@@ -153,3 +160,59 @@ def test_writable_store_survives_a_killed_update_worker(cli_server: Any) -> None
         assert sparql(base, runaway).status_code == 503
         count = sparql(base, "SELECT (COUNT(*) AS ?n) WHERE { ?s <http://example.org/p> ?o }").json()
         assert count["results"]["bindings"][0]["n"]["value"] == "200"
+
+
+# ---------------------------------------------------------------- the engine's workers
+
+
+def _engine_quads() -> list[Any]:
+    import pyoxigraph as ox
+
+    p = ox.NamedNode("http://example.org/p")
+    return [
+        ox.Quad(ox.NamedNode(f"http://example.org/s{i}"), p, ox.Literal(str(i)), ox.NamedNode("http://example.org/g"))
+        for i in range(300)
+    ]
+
+
+def test_a_crashed_worker_is_an_error_then_replaced() -> None:
+    import asyncio
+
+    from aigovkg.engine import Job, ProcessEngine
+
+    async def scenario() -> list[tuple[int, bytes]]:
+        engine = ProcessEngine(_engine_quads(), workers=1)
+        await engine.start()
+        try:
+            engine._all[0].process.kill()
+            crashed = await engine.run(Job("query", SHORT, accept="text/csv"))
+            after = [await engine.run(Job("query", SHORT, accept="text/csv")) for _ in range(3)]
+            return [(o.status, o.body) for o in (crashed, *after)]
+        finally:
+            await engine.close()
+
+    (status, body), *after = asyncio.run(scenario())
+    assert status == 500 and b"stopped unexpectedly" in body
+    assert after == [(200, b"true")] * 3
+
+
+def test_a_request_cancelled_mid_query_does_not_leave_its_answer_to_the_next() -> None:
+    import asyncio
+
+    from aigovkg.engine import Job, ProcessEngine
+
+    async def scenario() -> tuple[int, bytes]:
+        engine = ProcessEngine(_engine_quads(), workers=1)
+        await engine.start()
+        try:
+            slow = asyncio.create_task(engine.run(Job("query", RUNAWAY, accept="text/csv")))
+            await asyncio.sleep(0.3)
+            slow.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await slow
+            outcome = await engine.run(Job("query", SHORT, accept="text/csv"))
+            return outcome.status, outcome.body
+        finally:
+            await engine.close()
+
+    assert asyncio.run(scenario()) == (200, b"true")

@@ -268,3 +268,17 @@ def test_remote_endpoint_that_never_answers_is_stopped_at_the_time_limit(strande
     assert response.status_code == 503
     assert "limit of 3 s" in response.text
     assert httpx.get(f"{stranded}/health", timeout=10).status_code == 200
+
+
+@pytest.mark.parametrize("keyword", ["\\u0053ERVICE", "S\\u0045RVICE", "SERVIC\\u0045"])
+def test_a_service_keyword_in_codepoint_escapes_is_not_executed(keyword: str) -> None:
+    """The allow-list check skips the lexer when the text has no "service": safe only because pyoxigraph
+    refuses a keyword spelt with \\u escapes (else this would reach a host that is not allow-listed)."""
+    import pyoxigraph as ox
+
+    from aigovkg.sparqltext import service_targets
+
+    text = "SELECT * { " + keyword + " <http://127.0.0.1:1/sparql> { ?s ?p ?o } }"
+    assert service_targets(text) == []
+    with pytest.raises(SyntaxError):
+        ox.Store().query(text)

@@ -26,7 +26,9 @@ def test_entity_page_for_a_browser(client: Any) -> None:
     assert "<script" not in page  # a plain page: nothing loaded from anywhere
 
 
-@pytest.mark.parametrize("accept, fmt", [("text/turtle", "turtle"), ("application/ld+json", "json-ld"), ("application/n-triples", "nt")])
+@pytest.mark.parametrize(
+    "accept, fmt", [("text/turtle", "turtle"), ("application/ld+json", "json-ld"), ("application/n-triples", "nt")]
+)
 def test_entity_as_rdf(client: Any, parse_rdf: Any, accept: str, fmt: str) -> None:
     response = client.get("/id/eo-14110", headers={"Accept": accept})
     assert response.status_code == 200 and response.headers["content-type"].startswith(accept)
@@ -47,7 +49,9 @@ def test_entity_as_trig_keeps_the_graph_of_each_statement(client: Any, parse_rdf
 def test_evidence_span_includes_its_selectors(client: Any, parse_rdf: Any) -> None:
     query = "SELECT ?e WHERE { ?e a <https://w3id.org/aigov/ontology#Evidence> } LIMIT 1"
     span = client.get("/sparql", params={"query": query}).json()["results"]["bindings"][0]["e"]["value"]
-    graph = parse_rdf(client.get(span.removeprefix("https://w3id.org/aigov"), headers={"Accept": "text/turtle"}).content, "turtle")
+    graph = parse_rdf(
+        client.get(span.removeprefix("https://w3id.org/aigov"), headers={"Accept": "text/turtle"}).content, "turtle"
+    )
     quote = URIRef(span + "#quote")
     assert (quote, URIRef("http://www.w3.org/ns/oa#exact"), None) in graph
     assert (URIRef(span + "#position"), URIRef("http://www.w3.org/ns/oa#start"), None) in graph

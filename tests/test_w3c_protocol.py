@@ -117,7 +117,9 @@ def reset(base: str, graph_data: tuple[tuple[Path, str], ...]) -> None:
     for path, name in graph_data:
         triples = (W3C / "protocol" / path.name).read_text(encoding="utf-8")
         update.append(f"INSERT DATA {{ GRAPH <{name}> {{ {triples} }} }}")
-    response = httpx.post(base + "/sparql", content=" ;\n".join(update).encode(), headers={"Content-Type": "application/sparql-update"})
+    response = httpx.post(
+        base + "/sparql", content=" ;\n".join(update).encode(), headers={"Content-Type": "application/sparql-update"}
+    )
     assert response.status_code == 204, response.text
 
 
@@ -168,7 +170,12 @@ def service_description(writable_server: str) -> tuple[httpx.Response, Graph]:
 
 
 def test_sd_returns_rdf(writable_server: str, parse_rdf: Any) -> None:
-    for accept, fmt in [("text/turtle", "turtle"), ("application/rdf+xml", "xml"), ("application/ld+json", "json-ld"), ("", "turtle")]:
+    for accept, fmt in [
+        ("text/turtle", "turtle"),
+        ("application/rdf+xml", "xml"),
+        ("application/ld+json", "json-ld"),
+        ("", "turtle"),
+    ]:
         response = httpx.get(writable_server + "/sparql", headers={"Accept": accept} if accept else {})
         assert response.status_code == 200
         assert len(parse_rdf(response.content, fmt)) > 0
@@ -188,9 +195,15 @@ def test_sd_conforms_to_schema(service_description: tuple[httpx.Response, Graph]
     languages = set(g.objects(service, SD.supportedLanguage))
     assert languages and languages <= {SD.SPARQL10Query, SD.SPARQL11Query, SD.SPARQL11Update}
     assert SD.SPARQL11Update in languages  # the server was started with --allow-update
-    assert all(isinstance(f, URIRef) and str(f).startswith("http://www.w3.org/ns/formats/") for f in g.objects(service, SD.resultFormat))
+    assert all(
+        isinstance(f, URIRef) and str(f).startswith("http://www.w3.org/ns/formats/") for f in g.objects(service, SD.resultFormat)
+    )
     assert set(g.objects(service, SD.feature)) <= {
-        SD.DereferencesURIs, SD.UnionDefaultGraph, SD.RequiresDataset, SD.EmptyGraphs, SD.BasicFederatedQuery
+        SD.DereferencesURIs,
+        SD.UnionDefaultGraph,
+        SD.RequiresDataset,
+        SD.EmptyGraphs,
+        SD.BasicFederatedQuery,
     }
     for dataset in g.objects(service, SD.defaultDataset):
         assert (dataset, RDF.type, SD.Dataset) in g

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import inspect
 import json
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import parse_qs
@@ -24,6 +24,8 @@ from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import PlainTextResponse, Response
+from fastapi.routing import APIRoute
+from fastapi_offline import FastAPIOffline
 
 from . import __version__
 from .describe import graph_statistics, service_description, void_description
@@ -81,6 +83,16 @@ def _rdf_response(triples: Sequence[ox.Triple], accept: str, what: str) -> Respo
     return Response(serialize_graph(triples, media), media_type=media, headers={"Vary": "Accept"})
 
 
+class _RequestRoute(APIRoute):
+    """A route listed in the OpenAPI document whose endpoint takes the Request alone and is called as it
+    is: no dependency solving, no parsing of the query string that the endpoint parses again. Parameters
+    the endpoint declares besides are there for the OpenAPI document only."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler: Callable[[Request], Coroutine[Any, Any, Response]] = self.endpoint
+        return handler
+
+
 def create_app(
     engine: ProcessEngine,
     limits: Limits | None = None,
@@ -103,7 +115,8 @@ def create_app(
         finally:
             await engine.close()
 
-    app = FastAPI(
+    # FastAPIOffline: FastAPI whose /docs (Swagger UI) and /redoc load their scripts from this server, not a CDN.
+    app = FastAPIOffline(
         title="AIGov KG",
         version=__version__,
         description="SPARQL 1.1 endpoint and canned queries over the knowledge graph of global AI governance.",
@@ -161,9 +174,10 @@ def create_app(
     for path in ("/sparql", "/sparql/"):
         for method in ("GET", "POST", "PUT", "DELETE", "PATCH"):
             # Every method reaches the protocol parser, which answers 405 to all but GET and POST.
-            app.add_api_route(
+            app.router.add_api_route(
                 path,
                 sparql,
+                route_class_override=_RequestRoute,
                 methods=[method],
                 include_in_schema=path == "/sparql" and method in ("GET", "POST"),
                 summary="SPARQL 1.1 Protocol endpoint (query; update when enabled; service description with no query)",
@@ -287,9 +301,10 @@ def _add_canned_route(app: FastAPI, query: CannedQuery, engine: ProcessEngine, l
     )
     run.__signature__ = inspect.Signature(signature)  # type: ignore[attr-defined]
     for method in ("GET", "POST"):
-        app.add_api_route(
+        app.router.add_api_route(
             f"/queries/{query.id}",
             run,
+            route_class_override=_RequestRoute,  # run() reads the parameters itself
             methods=[method],
             name=f"query_{query.id}" + ("" if method == "GET" else "_post"),
             summary=query.summary,

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import pickle
 import shutil
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -24,9 +26,8 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import islice
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
@@ -34,6 +35,7 @@ from .results import (
     GRAPH_FORMATS,
     RESULT_FORMATS,
     TRIPLE_FORMATS,
+    TooManyRows,
     negotiate,
     serialize_boolean,
     serialize_graph,
@@ -138,16 +140,15 @@ def run_job(store: ox.Store, job: Job) -> Outcome:
             media = negotiate(job.accept, RESULT_FORMATS)
             if media is None:
                 return _not_acceptable(job.accept, "ASK results", RESULT_FORMATS)
-            return Outcome(200, media, serialize_boolean(bool(result), media))
+            return Outcome(200, media, serialize_boolean(result, media))
         if isinstance(result, ox.QuerySolutions):
             media = negotiate(job.accept, RESULT_FORMATS)
             if media is None:
                 return _not_acceptable(job.accept, "SELECT results", RESULT_FORMATS)
-            variables = [v.value for v in result.variables]
-            rows = [[solution[v] for v in variables] for solution in islice(result, job.max_rows + 1)]
-            if len(rows) > job.max_rows:
+            try:
+                return Outcome(200, media, serialize_solutions(result, media, job.max_rows))
+            except TooManyRows:
                 return _too_many("rows", job.max_rows)
-            return Outcome(200, media, serialize_solutions(variables, rows, media))
         media = negotiate(job.accept, TRIPLE_FORMATS)
         if media is None:
             return _not_acceptable(job.accept, "CONSTRUCT and DESCRIBE results", TRIPLE_FORMATS)
@@ -163,16 +164,45 @@ def _not_acceptable(accept: str, what: str, offered: Iterable[str]) -> Outcome:
     return Outcome.error(406, f"not acceptable: {accept}; {what} are offered as {', '.join(offered)}")
 
 
-def worker_main(conn: Connection, path: str, writable: bool) -> None:
+# Between the engine and a worker: a job is an 8-byte big-endian length and a pickle (None: stop); an
+# outcome is a header (status, length of the media type, length of the body), the media type in UTF-8,
+# then the body as it is, never copied into a pickle. A worker's first outcome says it is ready.
+_JOB = struct.Struct("!Q")
+_OUTCOME = struct.Struct("!HHQ")
+_READY = b"ready"
+_PIECE = 1 << 22  # the most read at once: a receive buffer is allocated whole before it is filled
+
+
+def _read_job(stream: BinaryIO) -> Job | None:
+    """The next job from a blocking stream; EOFError when it closes."""
+    header = stream.read(_JOB.size)
+    if len(header) < _JOB.size:
+        raise EOFError
+    (size,) = _JOB.unpack(header)
+    data = stream.read(size)
+    if len(data) < size:
+        raise EOFError
+    job: Job | None = pickle.loads(data)
+    return job
+
+
+def _send_outcome(sock: socket.socket, outcome: Outcome) -> None:
+    media = outcome.media_type.encode()
+    sock.sendall(_OUTCOME.pack(outcome.status, len(media), len(outcome.body)) + media)
+    sock.sendall(outcome.body)
+
+
+def worker_main(sock: socket.socket, path: str, writable: bool) -> None:
     if writable:
         store = ox.Store(path)
     else:
         store = ox.Store()
         store.bulk_load(path=path, format=ox.RdfFormat.N_QUADS)
-    conn.send("ready")
+    stream = sock.makefile("rb")
+    _send_outcome(sock, Outcome(200, TEXT, _READY))
     while True:
         try:
-            job = conn.recv()
+            job = _read_job(stream)
         except EOFError:
             return
         if job is None:
@@ -181,7 +211,7 @@ def worker_main(conn: Connection, path: str, writable: bool) -> None:
             outcome = run_job(store, job)
         except Exception as exc:  # noqa: BLE001 - a worker must answer, whatever happened
             outcome = Outcome.error(500, f"internal error: {type(exc).__name__}: {exc}")
-        conn.send(outcome)
+        _send_outcome(sock, outcome)
 
 
 class _Worker:
@@ -189,30 +219,55 @@ class _Worker:
 
     The worker is a fresh interpreter started with subprocess rather than multiprocessing, so it never
     re-imports the parent's ``__main__`` (a notebook, a script read from stdin, uvicorn's runner).
+    Jobs are exchanged on the event loop (non-blocking socket), with no thread in between.
     """
 
     def __init__(self, path: str, writable: bool):
-        parent, child = socket.socketpair()
+        self.sock, child = socket.socketpair()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "aigovkg.worker", str(child.fileno()), path, "rw" if writable else "ro"],
             pass_fds=[child.fileno()],
             stdin=subprocess.DEVNULL,
         )
         child.close()
-        self.conn = Connection(parent.detach())
-        if not self.conn.poll(120) or self.conn.recv() != "ready":
+        self.sock.settimeout(120)
+        try:
+            stream = self.sock.makefile("rb")
+            _, media, size = _OUTCOME.unpack(stream.read(_OUTCOME.size))
+            ready = stream.read(media + size)[media:]
+            stream.close()
+        except (OSError, struct.error):
+            ready = b""
+        if ready != _READY:
             self.stop()
             raise RuntimeError("a query worker failed to start")
+        self.sock.setblocking(False)
+
+    async def exchange(self, job: Job) -> Outcome:
+        """Send ``job`` and wait for its outcome. Raises EOFError or OSError when the worker is gone."""
+        loop = asyncio.get_running_loop()
+        data = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
+        await loop.sock_sendall(self.sock, _JOB.pack(len(data)) + data)
+        status, media, size = _OUTCOME.unpack(await self._receive(loop, _OUTCOME.size))
+        media_type = (await self._receive(loop, media)).decode()
+        return Outcome(status, media_type, await self._receive(loop, size))
+
+    async def _receive(self, loop: asyncio.AbstractEventLoop, size: int) -> bytes:
+        """``size`` bytes from the worker (one piece, not copied, when they are all there already)."""
+        pieces = []
+        while size:
+            piece = await loop.sock_recv(self.sock, min(size, _PIECE))
+            if not piece:
+                raise EOFError("the worker closed its socket")
+            pieces.append(piece)
+            size -= len(piece)
+        return pieces[0] if len(pieces) == 1 else b"".join(pieces)
 
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait(10)
-        self.conn.close()
-
-
-class QueryTimeout(Exception):
-    pass
+        self.sock.close()
 
 
 class ProcessEngine:
@@ -256,6 +311,7 @@ class ProcessEngine:
                 statements += [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in merged]
             ox.serialize(statements, self.path, format=ox.RdfFormat.N_QUADS)
         self._idle: asyncio.Queue[_Worker] | None = None
+        self._respawning: set[asyncio.Task[None]] = set()
         self._all: list[_Worker] = []
         self._lock = threading.Lock()
 
@@ -263,7 +319,10 @@ class ProcessEngine:
         return self.named_quads
 
     async def start(self) -> None:
-        self._idle = asyncio.Queue()
+        self._loop = asyncio.get_running_loop()
+        # Last in, first out: the worker that answered last takes the next job, its store still in the
+        # CPU caches; the others take jobs only while it is busy (measured: up to 1 ms less per query).
+        self._idle = asyncio.LifoQueue()
         workers = await asyncio.gather(*(asyncio.to_thread(self._spawn) for _ in range(self.size)))
         for worker in workers:
             self._idle.put_nowait(worker)
@@ -280,20 +339,20 @@ class ProcessEngine:
             if worker in self._all:
                 self._all.remove(worker)
 
-    def _roundtrip(self, worker: _Worker, job: Job, timeout: float) -> tuple[Outcome | None, _Worker]:
-        """Send ``job``; on timeout or crash, replace the worker. Returns the outcome and the worker to reuse."""
+    def _replace(self, worker: _Worker) -> None:
+        """Stop ``worker`` (timed out, crashed, or left mid-exchange) and start another in its place, in
+        the background: the request answers at once, the next job waits for the new worker."""
+        task = asyncio.create_task(asyncio.to_thread(self._respawn, worker))
+        self._respawning.add(task)
+        task.add_done_callback(self._respawning.discard)
+
+    def _respawn(self, worker: _Worker) -> None:
         try:
-            worker.conn.send(job)
-            if worker.conn.poll(timeout):
-                return worker.conn.recv(), worker
-            failure: Exception = QueryTimeout()
-        except (EOFError, OSError, BrokenPipeError) as exc:
-            failure = exc
-        self._retire(worker)
-        replacement = self._spawn()
-        if isinstance(failure, QueryTimeout):
-            return None, replacement
-        raise _Crash(replacement, failure)
+            self._retire(worker)
+            worker = self._spawn()
+        finally:  # a worker that failed to start leaves the dead one: its next job fails and retries
+            assert self._idle is not None
+            self._loop.call_soon_threadsafe(self._idle.put_nowait, worker)
 
     async def run(self, job: Job, timeout: float | None = None) -> Outcome:
         if self._idle is None:
@@ -301,32 +360,29 @@ class ProcessEngine:
         limit = self.timeout if timeout is None else timeout
         worker = await self._idle.get()
         try:
-            outcome, worker = await asyncio.to_thread(self._roundtrip, worker, job, limit)
-        except _Crash as crash:
-            worker = crash.replacement
-            return Outcome.error(500, f"the query worker stopped unexpectedly ({crash.cause}); it has been restarted")
-        finally:
-            self._idle.put_nowait(worker)
-        if outcome is None:
-            return Outcome.error(
-                503,
-                f"query stopped: it ran longer than this server's limit of {limit:g} s; "
-                "narrow it down (LIMIT, more specific patterns) and try again",
-            )
+            outcome = await asyncio.wait_for(worker.exchange(job), limit)
+        except BaseException as exc:
+            self._replace(worker)  # whatever was left half sent or unread must not reach the next job
+            if isinstance(exc, TimeoutError):
+                return Outcome.error(
+                    503,
+                    f"query stopped: it ran longer than this server's limit of {limit:g} s; "
+                    "narrow it down (LIMIT, more specific patterns) and try again",
+                )
+            if isinstance(exc, EOFError | OSError):
+                return Outcome.error(500, f"the query worker stopped unexpectedly ({exc}); it has been restarted")
+            raise  # cancelled
+        self._idle.put_nowait(worker)
         return outcome
 
     async def close(self) -> None:
+        await asyncio.gather(*self._respawning, return_exceptions=True)
         with self._lock:
             workers = list(self._all)
+        stop = pickle.dumps(None)
         for worker in workers:
             with contextlib.suppress(OSError):
-                worker.conn.send(None)
+                worker.sock.setblocking(True)
+                worker.sock.sendall(_JOB.pack(len(stop)) + stop)
             await asyncio.to_thread(self._retire, worker)
         shutil.rmtree(self._dir, ignore_errors=True)
-
-
-class _Crash(Exception):
-    def __init__(self, replacement: _Worker, cause: Exception):
-        super().__init__(str(cause))
-        self.replacement = replacement
-        self.cause = cause

@@ -1,23 +1,18 @@
 """Result formats of the SPARQL protocol: content negotiation and serialisation.
 
-SELECT solutions are serialised here rather than by pyoxigraph so that the endpoint can stop reading
-them at its row limit (pyoxigraph serialises a whole iterator or nothing); ASK and graph results use
-pyoxigraph's serialisers.
+pyoxigraph serialises every result. SELECT solutions go through a writer that counts the rows in the
+bytes as they come (an exact rule per format), so that the endpoint can stop at its row limit without
+materialising the solutions in Python.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-from collections.abc import Iterable, Mapping, Sequence
-from xml.sax.saxutils import escape, quoteattr
+from collections.abc import Iterable, Mapping
+from typing import IO, cast
 
 import pyoxigraph as ox
 
 from .namespaces import PREFIXES
-
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -113,97 +108,171 @@ def negotiate(accept: str, offered: Mapping[str, object]) -> str | None:
 
 # ------------------------------------------------------------------------------ SELECT solutions
 
-Row = Sequence[object | None]
+
+class TooManyRows(Exception):
+    """More solutions than the row limit: raised while serialising, as soon as the limit is passed."""
 
 
-def _json_term(term: object) -> dict[str, object]:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out: dict[str, object] = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != XSD_STRING:
-            out["datatype"] = term.datatype.value
-        return out
-    if isinstance(term, ox.Triple):
-        return {
-            "type": "triple",
-            "value": {k: _json_term(getattr(term, k)) for k in ("subject", "predicate", "object")},
-        }
-    raise TypeError(f"not an RDF term: {term!r}")
+class _RowCounter:
+    """Counts the rows of one results format as its bytes arrive, in chunks cut anywhere.
+
+    ``rows`` counts the rows seen so far in the bytes fed (begun, in JSON and XML; ended, in CSV and
+    TSV): never more than the result has, and all of them once the last byte is fed. Each format has one
+    exact rule, which holds whatever the literals contain (see the subclasses).
+    """
+
+    rows = 0
+
+    def feed(self, chunk: bytes) -> None:
+        raise NotImplementedError
 
 
-def _xml_term(term: object) -> str:
-    if isinstance(term, ox.NamedNode):
-        return f"<uri>{escape(term.value)}</uri>"
-    if isinstance(term, ox.BlankNode):
-        return f"<bnode>{escape(term.value)}</bnode>"
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
-        if term.datatype.value != XSD_STRING:
-            return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
-        return f"<literal>{escape(term.value)}</literal>"
-    if isinstance(term, ox.Triple):
-        parts = "".join(f"<{k}>{_xml_term(getattr(term, k))}</{k}>" for k in ("subject", "predicate", "object"))
-        return f"<triple>{parts}</triple>"
-    raise TypeError(f"not an RDF term: {term!r}")
+class _XmlRows(_RowCounter):
+    """One ``<result>`` tag per row: a ``<`` in a value is always written ``&lt;``, so the tag never
+    occurs inside one. The last 7 bytes are carried over, for a tag cut between two chunks."""
+
+    TAG = b"<result>"
+
+    def __init__(self) -> None:
+        self.tail = b""
+
+    def feed(self, chunk: bytes) -> None:
+        data = self.tail + chunk
+        self.rows += data.count(self.TAG)
+        self.tail = data[-(len(self.TAG) - 1) :]
 
 
-def _csv_value(term: object | None) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    if isinstance(term, ox.NamedNode | ox.Literal):
-        return term.value
-    return str(term)
+class _TsvRows(_RowCounter):
+    """One line feed per line, the header's included: TSV writes literals in N-Triples syntax, where
+    line breaks are escaped."""
+
+    def __init__(self) -> None:
+        self.lines = 0
+
+    def feed(self, chunk: bytes) -> None:
+        self.lines += chunk.count(b"\n")
+        self.rows = max(0, self.lines - 1)
 
 
-def serialize_solutions(variables: Sequence[str], rows: Iterable[Row], media: str) -> bytes:
-    """SELECT results in the SPARQL 1.1 JSON, XML, CSV or TSV results format."""
-    fmt = RESULT_FORMATS[media]
-    if fmt == ox.QueryResultsFormat.JSON:
-        bindings = [{v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None} for row in rows]
-        doc = {"head": {"vars": list(variables)}, "results": {"bindings": bindings}}
-        return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
-    if fmt == ox.QueryResultsFormat.XML:
-        out = io.StringIO()
-        out.write('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>')
-        out.write("".join(f"<variable name={quoteattr(v)}/>" for v in variables))
-        out.write("</head><results>")
-        for row in rows:
-            out.write("<result>")
-            for v, t in zip(variables, row, strict=True):
-                if t is not None:
-                    out.write(f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>")
-            out.write("</result>")
-        out.write("</results></sparql>\n")
-        return out.getvalue().encode()
-    if fmt == ox.QueryResultsFormat.CSV:
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(variables)
-        writer.writerows([_csv_value(t) for t in row] for row in rows)
-        return out.getvalue().encode()
-    lines = ["\t".join(f"?{v}" for v in variables)]
-    lines += ["\t".join("" if t is None else str(t) for t in row) for row in rows]
-    return ("\n".join(lines) + "\n").encode()
+class _CsvRows(_RowCounter):
+    """One line feed per line outside quotes, the header's included. A value holding a quote, comma or line break
+    is quoted, and its quotes are doubled: a byte is inside a quoted value exactly when an odd number
+    of ``"`` precede it, so the count of quotes so far is all the state there is."""
+
+    def __init__(self) -> None:
+        self.lines = 0
+        self.quoted = False
+
+    def feed(self, chunk: bytes) -> None:
+        parts = chunk.split(b'"')
+        self.lines += b"".join(parts[1 if self.quoted else 0 :: 2]).count(b"\n")
+        self.quoted ^= bool((len(parts) - 1) % 2)
+        self.rows = max(0, self.lines - 1)
 
 
-def serialize_boolean(value: bool, media: str) -> bytes:
-    fmt = RESULT_FORMATS[media]
-    if fmt == ox.QueryResultsFormat.JSON:
-        return json.dumps({"head": {}, "boolean": value}).encode()
-    if fmt == ox.QueryResultsFormat.XML:
-        return (
-            '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-            f"<head/><boolean>{'true' if value else 'false'}</boolean></sparql>\n"
-        ).encode()
-    return ("true\n" if value else "false\n").encode()
+class _JsonRows(_RowCounter):
+    r"""One ``[{`` or ``,{`` per row in the text outside JSON strings (the first row opens the bindings
+    array, each later one follows a comma; every other object is a member value, after a colon).
+
+    To find what is outside strings, escapes are removed first: backslashes occur only inside strings,
+    a run of them pairs off from its start (``\\`` is one escaped backslash), and after the pairs are
+    gone ``\"`` is an escaped quote; every ``"`` left delimits a string. An escape cut between two chunks
+    (a lone backslash at the end of one) drops the first byte of the next.
+    """
+
+    def __init__(self) -> None:
+        self.in_string = False
+        self.escape = False  # the next byte is escaped by a backslash that ended the previous chunk
+        self.last = b""  # the last byte outside strings so far
+
+    def feed(self, chunk: bytes) -> None:
+        if self.escape:
+            chunk, self.escape = chunk[1:], False
+        chunk = chunk.replace(b"\\\\", b"").replace(b'\\"', b"")
+        if chunk.endswith(b"\\"):
+            chunk, self.escape = chunk[:-1], True
+        parts = chunk.split(b'"')
+        outside = self.last + b"".join(parts[1 if self.in_string else 0 :: 2])
+        self.in_string ^= bool((len(parts) - 1) % 2)
+        self.rows += outside.count(b"[{") + outside.count(b",{")
+        self.last = outside[-1:]
+
+
+_COUNTERS: dict[ox.QueryResultsFormat, type[_RowCounter]] = {
+    ox.QueryResultsFormat.JSON: _JsonRows,
+    ox.QueryResultsFormat.XML: _XmlRows,
+    ox.QueryResultsFormat.CSV: _CsvRows,
+    ox.QueryResultsFormat.TSV: _TsvRows,
+}
+
+
+def count_rows(body: bytes, media: str) -> int:
+    """The rows of a whole SELECT result as pyoxigraph serialises it in ``media``.
+
+    >>> body = b'{"head":{"vars":["x"]},"results":{"bindings":[{},{"x":{"type":"literal","value":",{"}}]}}'
+    >>> count_rows(body, "application/json")
+    2
+    """
+    counter = _COUNTERS[RESULT_FORMATS[media]]()
+    counter.feed(body)
+    return counter.rows
+
+
+# A byte found at least once in every row of a format: counting it bounds the rows from above at the
+# cost of one fast scan (each row holds one object, one <result> tag, one line).
+_BOUNDS: dict[ox.QueryResultsFormat, bytes] = {
+    ox.QueryResultsFormat.JSON: b"{",
+    ox.QueryResultsFormat.XML: b"<",
+    ox.QueryResultsFormat.CSV: b"\n",
+    ox.QueryResultsFormat.TSV: b"\n",
+}
+
+
+class _CappedBuffer:
+    """A binary writer for pyoxigraph's serialisers that keeps what it is given and raises TooManyRows
+    as soon as the rows written pass ``max_rows``, so a huge result never sits whole in memory.
+
+    While a cheap upper bound of the rows (``_BOUNDS``) stays within the limit, nothing more is needed;
+    once it passes the limit, the exact count takes over, from the first byte.
+    """
+
+    def __init__(self, fmt: ox.QueryResultsFormat, max_rows: int):
+        self.fmt, self.max_rows = fmt, max_rows
+        self.chunks: list[bytes] = []
+        self.bound = 0
+        self.exact: _RowCounter | None = None
+
+    def write(self, chunk: bytes) -> int:
+        self.chunks.append(chunk)
+        if self.exact is None:
+            self.bound += chunk.count(_BOUNDS[self.fmt])
+            if self.bound <= self.max_rows:
+                return len(chunk)
+            self.exact = _COUNTERS[self.fmt]()
+            for seen in self.chunks:
+                self.exact.feed(seen)
+        else:
+            self.exact.feed(chunk)
+        if self.exact.rows > self.max_rows:
+            raise TooManyRows
+        return len(chunk)
+
+    def flush(self) -> None:
+        pass
+
+
+def serialize_solutions(solutions: ox.QuerySolutions, media: str, max_rows: int) -> bytes:
+    """SELECT results in the SPARQL 1.1 JSON, XML, CSV or TSV results format, serialised by pyoxigraph.
+
+    Raises TooManyRows when there are more than ``max_rows`` solutions.
+    """
+    buffer = _CappedBuffer(RESULT_FORMATS[media], max_rows)
+    solutions.serialize(cast(IO[bytes], buffer), format=RESULT_FORMATS[media])  # it needs write and flush only
+    return b"".join(buffer.chunks)
+
+
+def serialize_boolean(value: ox.QueryBoolean, media: str) -> bytes:
+    return value.serialize(format=RESULT_FORMATS[media]) or b""
 
 
 def serialize_graph(statements: Iterable[ox.Triple] | Iterable[ox.Quad], media: str) -> bytes:

@@ -6,10 +6,10 @@ over the socket FD until the socket closes.
 
 from __future__ import annotations
 
+import socket
 import sys
-from multiprocessing.connection import Connection
 
 from aigovkg.engine import worker_main
 
 if __name__ == "__main__":
-    worker_main(Connection(int(sys.argv[1])), sys.argv[2], sys.argv[3] == "rw")
+    worker_main(socket.socket(fileno=int(sys.argv[1])), sys.argv[2], sys.argv[3] == "rw")
