@@ -30,6 +30,16 @@ def test_every_paper_has_a_record(sources: dict) -> None:  # type: ignore[type-a
     assert sum(1 for p in papers.values() if not p.get("abstract_only")) == 9
 
 
+def test_every_doi_is_printed_in_its_paper(sources: dict, corpus: Corpus) -> None:  # type: ignore[type-arg]
+    """A paper's DOI is the one its own text prints (within its lines), never looked up or guessed."""
+    with_doi = {key: p for key, p in sources["papers"].items() if p.get("doi")}
+    assert with_doi
+    for key, paper in with_doi.items():
+        first, last = paper["lines"]
+        lines = corpus.text(paper["file"]).splitlines()[first - 1 : last]
+        assert any(str(paper["doi"]) in line and "DOI" in line for line in lines), key
+
+
 def test_acf_paper_is_encoded_at_scale(built: Build) -> None:
     """The issue's bar: well over 150 distinct entities, both coalitions, Table 1 complete."""
     stats = compute(built.quads)
