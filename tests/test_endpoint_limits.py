@@ -216,3 +216,39 @@ def test_a_request_cancelled_mid_query_does_not_leave_its_answer_to_the_next() -
             await engine.close()
 
     assert asyncio.run(scenario()) == (200, b"true")
+
+
+def test_a_worker_that_fails_to_restart_is_logged_and_retried(caplog: pytest.LogCaptureFixture) -> None:
+    """Found by review: a failed restart used to be an unretrieved task exception, and the error said
+    "restarted". Now it is logged, and the next request's failure starts another attempt."""
+    import asyncio
+
+    from aigovkg.engine import Job, ProcessEngine
+
+    async def scenario() -> list[tuple[int, bytes]]:
+        engine = ProcessEngine(_engine_quads(), workers=1)
+        await engine.start()
+        spawn, failures = engine._spawn, [OSError("no room for a new worker")]
+
+        def flaky_spawn() -> Any:
+            if failures:
+                raise failures.pop()
+            return spawn()
+
+        engine._spawn = flaky_spawn  # type: ignore[method-assign]
+        try:
+            engine._all[0].process.kill()
+            outcomes = [await engine.run(Job("query", SHORT, accept="text/csv"))]
+            for _ in range(50):  # the failed restart puts the dead worker back; its next job fails again
+                outcomes.append(await engine.run(Job("query", SHORT, accept="text/csv")))
+                if outcomes[-1].status == 200:
+                    break
+            return [(o.status, o.body) for o in outcomes]
+        finally:
+            await engine.close()
+
+    with caplog.at_level("ERROR", logger="aigovkg.engine"):
+        outcomes = asyncio.run(scenario())
+    assert outcomes[0][0] == 500 and b"it is being restarted" in outcomes[0][1]
+    assert outcomes[-1] == (200, b"true")
+    assert any("could not be restarted: no room for a new worker" in r.getMessage() for r in caplog.records)

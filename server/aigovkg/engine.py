@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import pickle
 import shutil
 import socket
@@ -41,6 +42,8 @@ from .results import (
     serialize_graph,
     serialize_solutions,
 )
+
+log = logging.getLogger("aigovkg.engine")
 
 TEXT = "text/plain; charset=utf-8"
 
@@ -312,6 +315,7 @@ class ProcessEngine:
             ox.serialize(statements, self.path, format=ox.RdfFormat.N_QUADS)
         self._idle: asyncio.Queue[_Worker] | None = None
         self._respawning: set[asyncio.Task[None]] = set()
+        self._closing = False
         self._all: list[_Worker] = []
         self._lock = threading.Lock()
 
@@ -342,9 +346,17 @@ class ProcessEngine:
     def _replace(self, worker: _Worker) -> None:
         """Stop ``worker`` (timed out, crashed, or left mid-exchange) and start another in its place, in
         the background: the request answers at once, the next job waits for the new worker."""
+        if self._closing:  # shutting down: no new worker
+            self._retire(worker)
+            return
         task = asyncio.create_task(asyncio.to_thread(self._respawn, worker))
         self._respawning.add(task)
-        task.add_done_callback(self._respawning.discard)
+        task.add_done_callback(self._respawned)
+
+    def _respawned(self, task: asyncio.Task[None]) -> None:
+        self._respawning.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("a query worker could not be restarted: %s", task.exception())
 
     def _respawn(self, worker: _Worker) -> None:
         try:
@@ -370,12 +382,13 @@ class ProcessEngine:
                     "narrow it down (LIMIT, more specific patterns) and try again",
                 )
             if isinstance(exc, EOFError | OSError):
-                return Outcome.error(500, f"the query worker stopped unexpectedly ({exc}); it has been restarted")
+                return Outcome.error(500, f"the query worker stopped unexpectedly ({exc}); it is being restarted")
             raise  # cancelled
         self._idle.put_nowait(worker)
         return outcome
 
     async def close(self) -> None:
+        self._closing = True
         await asyncio.gather(*self._respawning, return_exceptions=True)
         with self._lock:
             workers = list(self._all)

@@ -186,6 +186,8 @@ class _JsonRows(_RowCounter):
         self.last = b""  # the last byte outside strings so far
 
     def feed(self, chunk: bytes) -> None:
+        if not chunk:  # nothing to consume a pending escape with
+            return
         if self.escape:
             chunk, self.escape = chunk[1:], False
         chunk = chunk.replace(b"\\\\", b"").replace(b'\\"', b"")
