@@ -55,6 +55,15 @@ def built() -> Build:
 
 
 @pytest.fixture(scope="session")
+def compiled() -> Build:
+    """The shipped data compiled only (no reasoning, no shapes, no evidence): quick, for the link tests."""
+    result = build(reasoning=False, shapes=False)
+    if not result.quads:
+        pytest.fail("the shipped data does not compile:\n" + "\n".join(map(str, result.violations)))
+    return result
+
+
+@pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     """The corpus folder ($AIGOV_CORPUS or ../shared/corpus): missing is a failure, not a skip."""
     root = default_corpus_dir()

@@ -22,7 +22,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from aigovkg.compiler import Compiler, Quad
-from aigovkg.dataset import Build, build
+from aigovkg.dataset import Build
 from aigovkg.export import serialize
 from aigovkg.links import CountryIndex, iso3166_yaml, link_report, link_summary, match_states, render_link_report
 from aigovkg.namespaces import AIGOV, ENTITIES_GRAPH, ID, LINK, LINKS_GRAPH, SH
@@ -31,14 +31,6 @@ from aigovkg.shacl import load_shapes, run_shapes, union_graph
 
 AIGOVSH = "https://w3id.org/aigov/shapes#"
 ISO = (AIGOV.iso3166Alpha2, AIGOV.iso3166Alpha3)
-
-
-@pytest.fixture(scope="module")
-def compiled() -> Build:
-    """The shipped data compiled (no reasoning, no shapes: those are tested elsewhere)."""
-    result = build(reasoning=False, shapes=False)
-    assert result.quads, "\n".join(map(str, result.violations))
-    return result
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from rdflib import URIRef
 from rdflib.namespace import SKOS
 
 from aigovkg import npmdata
-from aigovkg.dataset import Build, build
+from aigovkg.dataset import Build
 from aigovkg.links import normalise
 from aigovkg.namespaces import AIGOV, ID, LINKS_GRAPH, WD
 from aigovkg.npmdata import NpmDataError, NpmFile, read_npm_file
@@ -33,13 +33,6 @@ from aigovkg.wikidata_links import (
     generate,
     reference_data,
 )
-
-
-@pytest.fixture(scope="module")
-def compiled() -> Build:
-    result = build(reasoning=False, shapes=False)
-    assert result.quads, "\n".join(map(str, result.violations))
-    return result
 
 
 @pytest.fixture(scope="module")

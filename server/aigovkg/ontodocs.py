@@ -627,24 +627,22 @@ def object_property_svg(model: Model, href_prefix: str = "", namer: Namer | None
         f'<text x="{x_mid + w_mid / 2:.1f}" y="{top - 14:.1f}" text-anchor="middle" font-weight="bold">object property</text>',
         f'<text x="{x_right + w_right / 2:.1f}" y="{top - 14:.1f}" text-anchor="middle" font-weight="bold">rdfs:range</text>',
     ]
+
+    def curve(x1: float, y1: float, x2: float, y2: float, colour: str, arrow: str = "") -> str:
+        c = (x1 + x2) / 2
+        return (
+            f'<path d="M{x1:.1f},{y1:.1f} C{c:.1f},{y1:.1f} {c:.1f},{y2:.1f} {x2:.1f},{y2:.1f}" fill="none" '
+            f'stroke="{colour}" stroke-opacity="0.75"{arrow}/>'
+        )
+
     edges = 0
     for i, p in enumerate(middle):
         colour = PALETTE[i % len(PALETTE)]
         for d in domains[p]:
-            x1, y1, x2, y2 = x_left + w_left, y_left[d], x_mid, y_mid[p]
-            c = (x1 + x2) / 2
-            body.append(
-                f'<path d="M{x1:.1f},{y1:.1f} C{c:.1f},{y1:.1f} {c:.1f},{y2:.1f} {x2:.1f},{y2:.1f}" fill="none" '
-                f'stroke="{colour}" stroke-opacity="0.75"/>'
-            )
+            body.append(curve(x_left + w_left, y_left[d], x_mid, y_mid[p], colour))
             edges += 1
         for r in ranges[p]:
-            x1, y1, x2, y2 = x_mid + w_mid, y_mid[p], x_right, y_right[r]
-            c = (x1 + x2) / 2
-            body.append(
-                f'<path d="M{x1:.1f},{y1:.1f} C{c:.1f},{y1:.1f} {c:.1f},{y2:.1f} {x2 - 1:.1f},{y2:.1f}" fill="none" '
-                f'stroke="{colour}" stroke-opacity="0.75" marker-end="url(#op-arrow)"/>'
-            )
+            body.append(curve(x_mid + w_mid, y_mid[p], x_right - 1, y_right[r], colour, ' marker-end="url(#op-arrow)"'))
             edges += 1
 
     def class_box(iri: URIRef, x: float, y: float, w: float) -> str:
